@@ -1,0 +1,38 @@
+# Two commands for a new user:  `make run` (set up + demo data + serve on SQLite) and `make test`.
+SHELL := /bin/bash
+export UV_PYTHON_DOWNLOADS := never
+UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
+PY := .venv/bin/python
+
+# The tests run against real PostgreSQL and Redis (as in CI); override the URLs to point elsewhere.
+TEST_DATABASE_URL ?= postgres://$(shell whoami)@127.0.0.1:5432/vaelgklogt
+TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
+
+.PHONY: setup run test lint format messages
+
+setup:
+	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	$(UV) sync --frozen
+	DEBUG=true $(PY) manage.py compilemessages --ignore=.venv -v0
+
+run: setup
+	DEBUG=true $(PY) manage.py migrate --noinput
+	DEBUG=true $(PY) manage.py seed_demo
+	DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
+
+test: setup
+	DEBUG=false TESTING=true SECRET_KEY=test-only-secret-key ALLOWED_HOSTS=localhost,127.0.0.1,testserver \
+	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) DJANGO_ALLOW_ASYNC_UNSAFE=true \
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint:
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+format:
+	.venv/bin/ruff check --fix .
+	.venv/bin/ruff format .
+
+messages:
+	DEBUG=true $(PY) manage.py makemessages -l en -l da --ignore=.venv --ignore=staticfiles
+	DEBUG=true $(PY) manage.py compilemessages --ignore=.venv

@@ -1,0 +1,117 @@
+"""Who may see and who may change what: the one place that decides it.
+
+Every department-owned model's queryset inherits `DepartmentScopedQuerySet` and names the lookup path from the
+model to its department. Views never filter by department themselves; they call `visible_to(user)`,
+`enterable_by(user)` (monthly measurements) or `editable_by(user)` (steering the department's work), and fetch
+single objects with `get_scoped_or_404`, which answers 404 for anything outside the user's lane.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    KEY_PERSON = "key_person", _("Nøgleperson / tovholder")
+    MANAGEMENT = "management", _("Afdelingsledelse")
+    KDK = "kdk", _("KDK (Klinisk Digitalisering og Kvalitet)")
+    HOSPITAL_MANAGEMENT = "hospital_management", _("Sygehusledelse")
+
+
+#: Roles that belong to one department; the others look across the whole hospital group.
+DEPARTMENT_ROLES = frozenset({Role.KEY_PERSON, Role.MANAGEMENT})
+
+
+@dataclass(frozen=True)
+class Access:
+    """What one user may do, read once per request from their memberships."""
+
+    all_departments_visible: bool
+    all_departments_editable: bool
+    visible: frozenset[int]
+    enter: frozenset[int]
+    manage: frozenset[int]
+    roles: frozenset[str]
+
+    @property
+    def is_kdk(self) -> bool:
+        return self.all_departments_editable
+
+    @property
+    def sees_hospital_group(self) -> bool:
+        return self.all_departments_visible
+
+
+_NOBODY = Access(False, False, frozenset(), frozenset(), frozenset(), frozenset())
+
+
+def access_for(user) -> Access:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return _NOBODY
+    cached = getattr(user, "_vk_access", None)
+    if cached is not None:
+        return cached
+    from departments.models import Membership, TeamMember
+
+    memberships = list(Membership.objects.filter(user=user).values_list("role", "department_id"))
+    roles = frozenset(role for role, _department in memberships)
+    org_wide = user.is_superuser or bool(roles & {Role.KDK, Role.HOSPITAL_MANAGEMENT})
+    editable_everywhere = user.is_superuser or Role.KDK in roles
+    member_of = frozenset(dept for role, dept in memberships if role in DEPARTMENT_ROLES and dept)
+    managed = frozenset(dept for role, dept in memberships if role == Role.MANAGEMENT and dept)
+    # The team's tovholder steers the department's work together with its management.
+    coordinating = frozenset(
+        TeamMember.objects.filter(
+            user=user, role=TeamMember.Role.COORDINATOR, team__department_id__in=member_of
+        ).values_list("team__department_id", flat=True)
+    )
+    access = Access(
+        all_departments_visible=org_wide,
+        all_departments_editable=editable_everywhere,
+        visible=member_of,
+        enter=member_of,
+        manage=managed | coordinating,
+        roles=roles,
+    )
+    user._vk_access = access
+    return access
+
+
+def forget_access(user) -> None:
+    """Drop the cached access after memberships change within a request (tests, team edits)."""
+    if hasattr(user, "_vk_access"):
+        del user._vk_access
+
+
+class DepartmentScopedQuerySet(models.QuerySet):
+    #: Lookup from the model to its department's id, e.g. "measure__initiative__department".
+    department_path: str = "department"
+
+    def _within(self, department_ids: frozenset[int], everything: bool):
+        if everything:
+            return self
+        return self.filter(**{f"{self.department_path}__in": department_ids})
+
+    def visible_to(self, user):
+        access = access_for(user)
+        return self._within(access.visible, access.all_departments_visible)
+
+    def enterable_by(self, user):
+        access = access_for(user)
+        return self._within(access.enter, access.all_departments_editable)
+
+    def editable_by(self, user):
+        access = access_for(user)
+        return self._within(access.manage, access.all_departments_editable)
+
+
+def get_scoped_or_404(queryset, **lookup):
+    """Fetch one object from an already scoped queryset; anything outside it is simply not found."""
+    try:
+        return queryset.get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

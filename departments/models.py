@@ -1,0 +1,199 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .access import DEPARTMENT_ROLES, DepartmentScopedQuerySet, Role
+
+
+class Hospital(models.Model):
+    name = models.CharField(_("navn"), max_length=100, unique=True)
+    code = models.SlugField(_("kode"), max_length=20, unique=True)
+
+    class Meta:
+        verbose_name = _("sygehus")
+        verbose_name_plural = _("sygehuse")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class DepartmentQuerySet(DepartmentScopedQuerySet):
+    department_path = "id"
+
+
+class Department(models.Model):
+    name = models.CharField(_("navn"), max_length=150, unique=True)
+    code = models.SlugField(_("kode"), max_length=20, unique=True)
+    hospitals = models.ManyToManyField(
+        Hospital,
+        related_name="departments",
+        verbose_name=_("sygehuse"),
+        help_text=_("Matrikler afdelingen har afsnit på."),
+    )
+
+    objects = DepartmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("afdeling")
+        verbose_name_plural = _("afdelinger")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class SectionQuerySet(DepartmentScopedQuerySet):
+    department_path = "department"
+
+
+class Section(models.Model):
+    class Kind(models.TextChoices):
+        WARD = "ward", _("Sengeafsnit")
+        OUTPATIENT = "outpatient", _("Ambulatorium")
+        OTHER = "other", _("Andet")
+
+    department = models.ForeignKey(
+        Department, on_delete=models.CASCADE, related_name="sections", verbose_name=_("afdeling")
+    )
+    hospital = models.ForeignKey(Hospital, on_delete=models.PROTECT, related_name="sections", verbose_name=_("sygehus"))
+    name = models.CharField(_("navn"), max_length=150)
+    code = models.SlugField(_("kode"), max_length=20, help_text=_("Kort kode, bruges ved import af målinger."))
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.WARD)
+
+    objects = SectionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("afsnit")
+        verbose_name_plural = _("afsnit")
+        ordering = ["department__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["department", "code"], name="section_code_unique_in_department"),
+            models.UniqueConstraint(fields=["department", "name"], name="section_name_unique_in_department"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(models.Model):
+    """A user's role; department roles name their department, hospital-group roles do not."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("bruger")
+    )
+    role = models.CharField(_("rolle"), max_length=30, choices=Role.choices)
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("afdeling"),
+    )
+
+    objects = DepartmentScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rolle")
+        verbose_name_plural = _("roller")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(role__in=[r.value for r in DEPARTMENT_ROLES], department__isnull=False)
+                    | (~Q(role__in=[r.value for r in DEPARTMENT_ROLES]) & Q(department__isnull=True))
+                ),
+                name="membership_department_matches_role",
+                violation_error_message=_("Afdelingsroller skal have en afdeling; KDK og sygehusledelse ingen."),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "department"],
+                condition=Q(department__isnull=False),
+                name="membership_unique_in_department",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role"], condition=Q(department__isnull=True), name="membership_unique_hospital_group"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.get_role_display()}" + (f" ({self.department})" if self.department_id else "")
+
+
+class LocalTeamQuerySet(DepartmentScopedQuerySet):
+    department_path = "department"
+
+
+class LocalTeam(models.Model):
+    """The department's local Vælg Klogt team (Mål 2)."""
+
+    department = models.OneToOneField(
+        Department, on_delete=models.CASCADE, related_name="local_team", verbose_name=_("afdeling")
+    )
+    established_on = models.DateField(_("etableret"), help_text=_("Datoen teamet blev etableret."))
+    note = models.TextField(_("note"), blank=True)
+
+    objects = LocalTeamQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("lokalt Vælg Klogt-team")
+        verbose_name_plural = _("lokale Vælg Klogt-teams")
+
+    def __str__(self):
+        return _("Vælg Klogt-team, %(department)s") % {"department": self.department}
+
+
+class TeamMemberQuerySet(DepartmentScopedQuerySet):
+    department_path = "team__department"
+
+
+class TeamMember(models.Model):
+    class Role(models.TextChoices):
+        COORDINATOR = "coordinator", _("Tovholder")
+        KEY_PERSON = "key_person", _("Nøgleperson")
+        LEADER = "leader", _("Leder")
+        DOCTOR = "doctor", _("Læge")
+        NURSE = "nurse", _("Sygeplejerske")
+        OTHER = "other", _("Anden faggruppe")
+
+    team = models.ForeignKey(LocalTeam, on_delete=models.CASCADE, related_name="members", verbose_name=_("team"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="team_memberships",
+        verbose_name=_("bruger"),
+    )
+    name = models.CharField(
+        _("navn"), max_length=150, blank=True, help_text=_("Udfyldes, når personen ikke er bruger.")
+    )
+    title = models.CharField(_("titel"), max_length=150, blank=True)
+    role = models.CharField(_("rolle i teamet"), max_length=20, choices=Role.choices)
+
+    objects = TeamMemberQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("teammedlem")
+        verbose_name_plural = _("teammedlemmer")
+        ordering = ["role", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | ~Q(name=""),
+                name="team_member_has_user_or_name",
+                violation_error_message=_("Vælg en bruger eller skriv et navn."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.display_name} ({self.get_role_display()})"
+
+    @property
+    def display_name(self) -> str:
+        if self.user_id:
+            return self.user.get_full_name() or self.user.get_username()
+        return self.name

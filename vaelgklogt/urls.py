@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from reports import views as report_views
+
+from . import health
+
+admin.site.site_header = _("Vælg Klogt – administration")
+admin.site.site_title = _("Vælg Klogt")
+admin.site.index_title = _("Katalog og organisation")
+
+urlpatterns = [
+    path("", report_views.start, name="start"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
