@@ -1,13 +1,29 @@
-from django.core.management.base import BaseCommand
+import time
+
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from departments.demo import DEMO_PASSWORD, USERS, seed
 
 
 class Command(BaseCommand):
-    help = "Opret demodata (tre NSR-sygehuse, afdelinger, teams, katalog, indsatser, målinger og demobrugere)."
+    help = (
+        "Opret demodata (tre NSR-sygehuse, afdelinger, teams, katalog, indsatser, målinger og demobrugere). "
+        "--scale region: hele regionen i bulk til benchmark (kun i en tom database)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--scale",
+            choices=["demo", "region"],
+            default="demo",
+            help="demo (standard, kan køres igen) eller region: 5 sygehuse, 150 afdelinger, 400 afsnit, "
+            "5.000 målinger × 120 måneder, 1.000 brugere.",
+        )
 
     def handle(self, *args, **options):
+        if options["scale"] == "region":
+            return self.handle_region()
         counts = seed(timezone.localdate())
         self.stdout.write(
             self.style.SUCCESS(
@@ -19,3 +35,22 @@ class Command(BaseCommand):
         for username, name, role, department in USERS:
             where = f", {department}" if department else ""
             self.stdout.write(f"  {username:<10} {role.label}{where} – {name}")
+
+    def handle_region(self):
+        from departments.demo_region import NAMED_USERS, RegionSeedError, seed_region
+
+        started = time.monotonic()
+        try:
+            counts = seed_region(timezone.localdate())
+        except RegionSeedError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(
+            self.style.SUCCESS(
+                "Regionsdata klar på {seconds:.0f} s: {hospitals} sygehuse, {departments} afdelinger, {sections} afsnit, "
+                "{initiatives} indsatser, {measures} målinger, {values} månedlige værdier, {users} brugere.".format(
+                    seconds=time.monotonic() - started, **counts
+                )
+            )
+        )
+        names = ", ".join(username for username, *_rest in NAMED_USERS)
+        self.stdout.write(f"Demobrugere: {names} (adgangskode '{DEMO_PASSWORD}'); øvrige brugere: bruger0001 …")
