@@ -152,6 +152,8 @@ X_FRAME_OPTIONS = "DENY"
 
 # Domain settings.
 VAELGKLOGT_LOCK_DAYS = env_int("VAELGKLOGT_LOCK_DAYS", 15)
+# The benchmark's floor view at /_bench/floor (bench/ turns it on for its own server); off everywhere else.
+BENCHMARK_FLOOR_VIEW = env_bool("VAELGKLOGT_BENCH_FLOOR", default=False)
 
 LOGGING = {
     "version": 1,

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from reports import bench_views
 from reports import views as report_views
 
 from . import health
@@ -20,3 +21,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+# The benchmark's floor view, only when VAELGKLOGT_BENCH_FLOOR is on (see bench/ and reports/bench_views.py).
+urlpatterns += bench_views.urlpatterns()

@@ -1,0 +1,63 @@
+"""In-process measurements for one database, printed as one JSON object on the last line of stdout.
+
+    python -m bench.probe pages                 # the load test's pages (paths, users) and queries per page
+    python -m bench.probe status --runs 15      # server time of the hospital-wide status function (median ms)
+    python -m bench.probe profile-status        # cProfile of the status function, top entries as text
+
+`bench.run` calls it once per database (DATABASE_URL in the environment picks the database).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.probe")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("pages")
+    status = sub.add_parser("status")
+    status.add_argument("--runs", type=int, default=15)
+    profile = sub.add_parser("profile-status")
+    profile.add_argument("--top", type=int, default=25)
+    args = parser.parse_args(argv)
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vaelgklogt.settings")
+    import django
+
+    django.setup()
+    from bench import scenarios
+
+    if args.command == "pages":
+        page_list = scenarios.pages()
+        result = {
+            "scale": scenarios.scale_of_database(),
+            "pages": [page.as_dict() for page in page_list],
+            "queries": scenarios.query_counts(page_list),
+        }
+    elif args.command == "status":
+        median, samples = scenarios.time_median(scenarios.status_function(), runs=args.runs)
+        result = {"status_ms": median, "samples_ms": samples}
+    else:
+        import cProfile
+        import io
+        import pstats
+
+        compute = scenarios.status_function()
+        compute()
+        profiler = cProfile.Profile()
+        profiler.enable()
+        compute()
+        profiler.disable()
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(args.top)
+        result = {"profile": out.getvalue()}
+    sys.stdout.write("\n" + json.dumps(result) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,369 @@
+"""The benchmark: one command, one run, ratios on one machine.
+
+    python -m bench.run            # region scale (seeds vk_bench_region once, a few minutes), then every figure
+    python -m bench.run --quick    # demo scale only, under two minutes; region figures are left out (null)
+
+On PostgreSQL it prepares the benchmark databases (migrate + seed), collects static files, starts gunicorn on
+loopback with the floor view turned on, logs the demo users in through the login form and runs a fixed number of
+keep-alive clients for a fixed time against each page, the pages taking turns in rounds so background load hits
+them alike. In-process probes (`bench.probe`) count queries per page at both scales and time the hospital-wide status
+function. The figures go to `bench/results.json` (keys below) and a short table is printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.parse
+from pathlib import Path
+
+from bench import load
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+RESULTS = ROOT / "bench" / "results.json"
+KEYS = [
+    "floor_rps",
+    "dashboard_rps",
+    "status_rps",
+    "entry_page_rps",
+    "entry_save_rps",
+    "status_ms_demo",
+    "status_ms_region",
+    "queries",
+    "report_one_s",
+    "report_batch_s",
+    "export_region_s",
+    "js_gzip_bytes",
+]
+LOAD_PAGES = ["floor", "dashboard", "status", "entry_page", "entry_save"]
+BUDGETS = {
+    "dashboard": ("≥ 1/8 floor", lambda ratio: ratio >= 1 / 8),
+    "entry_save": ("≥ 1/4 floor", lambda ratio: ratio >= 1 / 4),
+}
+STATUS_BUDGET_MS = 100
+JS_BUDGET_BYTES = 450 * 1024
+REPORT_BUDGET_S = 5
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+class Bench:
+    def __init__(self, args):
+        self.args = args
+        self.host = "127.0.0.1"
+        self.port = args.port
+        self.server: subprocess.Popen | None = None
+        self.media = Path(f"/tmp/vk-bench-media-{self.port}")
+
+    # --- environment -------------------------------------------------------------------------------------------
+    def database_url(self, name: str) -> str:
+        return f"{self.args.postgres.rstrip('/')}/{name}"
+
+    def env(self, database: str) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if k not in {"TESTING", "DEBUG"}}
+        env.update(
+            DJANGO_SETTINGS_MODULE="vaelgklogt.settings",
+            DATABASE_URL=self.database_url(database),
+            DEBUG="false",
+            SECRET_KEY="bench-only-secret-key-never-used-elsewhere-0123456789",
+            ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+            SECURE_SSL_REDIRECT="false",
+            SECURE_PROXY_SSL_HEADER="false",
+            SECURE_HSTS_SECONDS="0",
+            VAELGKLOGT_BENCH_FLOOR="true",
+            # The save scenario writes to an old month over and over: no month locks during the benchmark.
+            VAELGKLOGT_LOCK_DAYS="36500",
+            CELERY_BROKER_URL=self.args.broker,
+            MEDIA_ROOT=str(self.media),
+            LOG_LEVEL="WARNING",
+            PYTHONPATH=str(ROOT),
+        )
+        return env
+
+    def manage(self, database: str, *args: str, quiet: bool = True) -> str:
+        result = subprocess.run(
+            [PYTHON, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env(database),
+            capture_output=True,
+            text=True,
+        )
+        if result.returncode:
+            raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+        if not quiet:
+            log(result.stdout.strip())
+        return result.stdout
+
+    def probe(self, database: str, *args: str) -> dict:
+        result = subprocess.run(
+            [PYTHON, "-m", "bench.probe", *args], cwd=ROOT, env=self.env(database), capture_output=True, text=True
+        )
+        if result.returncode:
+            raise RuntimeError(f"bench.probe {' '.join(args)} failed:\n{result.stderr[-3000:]}")
+        return json.loads(result.stdout.strip().splitlines()[-1])
+
+    # --- databases ---------------------------------------------------------------------------------------------
+    def admin_sql(self, sql: str) -> list:
+        import psycopg
+
+        with psycopg.connect(self.database_url("postgres"), autocommit=True) as conn:
+            cursor = conn.execute(sql)
+            return cursor.fetchall() if cursor.description else []
+
+    def prepare(self, database: str, scale: str) -> None:
+        exists = self.admin_sql(f"SELECT 1 FROM pg_database WHERE datname = '{database}'")
+        if exists and scale == "region" and self.args.reseed:
+            log(f"dropping {database} (--reseed)")
+            self.admin_sql(f'DROP DATABASE "{database}"')
+            exists = []
+        if not exists:
+            self.admin_sql(f'CREATE DATABASE "{database}"')
+        started = time.monotonic()
+        self.manage(database, "migrate", "--noinput", "-v", "0")
+        if scale == "demo":
+            self.manage(database, "seed_demo")
+        else:
+            count = self.department_count(database)
+            if count == 0:
+                log(f"seeding {database} at region scale (a few minutes) …")
+                self.manage(database, "seed_demo", "--scale", "region", quiet=False)
+            elif count != 150:
+                raise RuntimeError(f"{database} holds {count} departments, not the region's 150: run with --reseed")
+        log(f"{database} ready ({scale}, {time.monotonic() - started:.0f} s)")
+
+    def department_count(self, database: str) -> int:
+        import psycopg
+
+        with psycopg.connect(self.database_url(database)) as conn:
+            return conn.execute("SELECT count(*) FROM departments_department").fetchone()[0]
+
+    # --- gunicorn ----------------------------------------------------------------------------------------------
+    def start_server(self, database: str) -> None:
+        command = [
+            str(Path(PYTHON).parent / "gunicorn"),
+            "vaelgklogt.wsgi:application",
+            "--bind",
+            f"{self.host}:{self.port}",
+            "--workers",
+            str(self.args.workers),
+            "--worker-class",
+            "sync",
+            "--timeout",
+            "300",
+            "--log-level",
+            "warning",
+        ]
+        self.server_log = open(Path(f"/tmp/vk-bench-gunicorn-{self.port}.log"), "w")  # noqa: SIM115
+        self.server = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=self.env(database),
+            stdout=self.server_log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.server.poll() is not None:
+                raise RuntimeError(f"gunicorn exited; see {self.server_log.name}")
+            try:
+                status, _body, _headers = load.Session(self.host, self.port).request(load.Request("GET", "/healthz"))
+                if status == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.3)
+        raise RuntimeError("gunicorn did not answer /healthz within 60 s")
+
+    def stop_server(self) -> None:
+        if self.server and self.server.poll() is None:
+            os.killpg(self.server.pid, signal.SIGTERM)  # our own process group (start_new_session)
+            try:
+                self.server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.server.pid, signal.SIGKILL)
+                self.server.wait()
+        self.server = None
+
+    # --- load --------------------------------------------------------------------------------------------------
+    def load_test(self, plan: list[dict]) -> tuple[dict[str, load.LoadResult], dict]:
+        sessions = {}
+        for username in {page["user"] for page in plan}:
+            sessions[username] = load.login(self.host, self.port, username, "demo")
+        scenarios = []
+        for page in plan:
+            if page["name"] not in LOAD_PAGES or not page["path"]:
+                continue
+            scenarios.append(load.Scenario(page["name"], sessions[page["user"]], self.factory(page, sessions)))
+        log(
+            f"load: {len(scenarios)} pages × {self.args.rounds} rounds, {self.args.clients} clients, "
+            f"{self.args.seconds:.0f} s per page"
+        )
+        results = load.interleaved(
+            scenarios,
+            clients=self.args.clients,
+            seconds=self.args.seconds,
+            rounds=self.args.rounds,
+            warmup=self.args.warmup,
+            progress=log,
+        )
+        js = {}
+        dashboard = next((p for p in plan if p["name"] == "dashboard" and p["path"]), None)
+        if dashboard:
+            total, files = load.js_first_load_bytes(sessions[dashboard["user"]], dashboard["path"])
+            js = {"page": dashboard["path"], "total": total, "files": files}
+        return results, js
+
+    @staticmethod
+    def factory(page: dict, sessions: dict) -> load.RequestFactory:
+        expect = tuple(page["expect"])
+        if page["method"] == "GET":
+            request = load.Request("GET", page["path"], expect=expect)
+            return lambda _client, _n: request
+        session = sessions[page["user"]]
+        saves = page["data"]  # one dict of form fields per client; "{n}" in a value becomes the request number
+
+        def build(client: int, n: int) -> load.Request:
+            fields = {k: str(v).replace("{n}", str(n)) for k, v in saves[client % len(saves)].items()}
+            return load.form_post(page["path"], fields, csrf=session.csrf_token, expect=expect)
+
+        return build
+
+    # --- the run -----------------------------------------------------------------------------------------------
+    def run(self) -> dict:
+        quick = self.args.quick
+        demo_db, region_db = self.args.demo_db, self.args.region_db
+        main_db = demo_db if quick else region_db
+        results: dict = dict.fromkeys(KEYS)
+        detail: dict = {"mode": "quick (demo scale)" if quick else "region scale"}
+        started = time.monotonic()
+
+        self.prepare(demo_db, "demo")
+        if not quick:
+            self.prepare(region_db, "region")
+        self.manage(demo_db, "collectstatic", "--noinput", "-v", "0")
+
+        scales = [("demo", demo_db)] + ([] if quick else [("region", region_db)])
+        queries, plans = {}, {}
+        for scale, database in scales:
+            probed = self.probe(database, "pages")
+            queries[scale] = probed["queries"]
+            plans[scale] = probed["pages"]
+            runs = self.args.status_runs
+            status = self.probe(database, "status", "--runs", str(runs))
+            results[f"status_ms_{scale}"] = status["status_ms"]
+            log(f"{scale}: queries {queries[scale]}; status function median {status['status_ms']} ms")
+        results["queries"] = queries
+
+        self.start_server(main_db)
+        try:
+            loads, js = self.load_test(plans["demo" if quick else "region"])
+        finally:
+            self.stop_server()
+        for name in LOAD_PAGES:
+            results[f"{name}_rps"] = round(loads[name].rps, 1) if name in loads else None
+        results["js_gzip_bytes"] = js.get("total")
+        detail["load"] = {name: result.summary() for name, result in loads.items()}
+        detail["errors"] = {name: r.first_error for name, r in loads.items() if r.first_error}
+        detail["js"] = js
+        detail["seconds"] = round(time.monotonic() - started)
+        return results, detail
+
+
+def table(results: dict, detail: dict) -> str:
+    lines = [f"Vælg Klogt benchmark — {detail['mode']}, {detail['seconds']} s", ""]
+    floor = results.get("floor_rps") or 0
+    lines.append(f"{'page':<12} {'req/s':>8} {'÷ floor':>8} {'p50 ms':>8} {'p95 ms':>8}  budget")
+    for name in LOAD_PAGES:
+        rps = results.get(f"{name}_rps")
+        if rps is None:
+            lines.append(f"{name:<12} {'–':>8}  (not on this branch yet)")
+            continue
+        ratio = rps / floor if floor else 0
+        summary = detail["load"][name]
+        budget = ""
+        if name in BUDGETS:
+            text, ok = BUDGETS[name]
+            budget = f"{text}: {'ok' if ok(ratio) else 'MISSED'}"
+        lines.append(
+            f"{name:<12} {rps:>8.1f} {ratio:>8.2f} {summary['p50_ms']:>8.1f} {summary['p95_ms']:>8.1f}  {budget}"
+        )
+    lines.append("")
+    for scale in ("demo", "region"):
+        value = results.get(f"status_ms_{scale}")
+        if value is not None:
+            budget = f"  (budget ≤ {STATUS_BUDGET_MS} ms: {'ok' if value <= STATUS_BUDGET_MS else 'MISSED'})"
+            lines.append(f"status function, {scale}: {value} ms" + (budget if scale == "region" else ""))
+    queries = results.get("queries") or {}
+    names = sorted({n for per in queries.values() for n in per})
+    if queries:
+        lines.append(
+            "queries per page: "
+            + ", ".join(f"{n} {'/'.join(str(q.get(n)) for q in queries.values())}" for n in names)
+            + f"  ({'/'.join(queries)})"
+        )
+        if len(queries) == 2:
+            demo, region = queries.values()
+            same = all(demo.get(n) == region.get(n) for n in names)
+            lines.append(f"  same at both scales: {'ok' if same else 'MISSED'}")
+    js = results.get("js_gzip_bytes")
+    if js is not None:
+        lines.append(
+            f"first-load JS (gzip): {js / 1024:.0f} KB (budget ≤ 450 KB: {'ok' if js <= JS_BUDGET_BYTES else 'MISSED'})"
+        )
+    for key, label in (
+        ("report_one_s", "one department's report"),
+        ("report_batch_s", "report batch, 2 workers"),
+        ("export_region_s", "export, region"),
+    ):
+        value = results.get(key)
+        lines.append(f"{label}: {'–' if value is None else f'{value} s'}")
+    if detail.get("errors"):
+        lines.append("errors: " + "; ".join(f"{k}: {v}" for k, v in detail["errors"].items()))
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    user = os.environ.get("USER") or getpass.getuser()
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="demo scale only, under two minutes")
+    parser.add_argument("--reseed", action="store_true", help="drop and seed the region database again")
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get("BENCH_POSTGRES_URL", f"postgres://{urllib.parse.quote(user)}@127.0.0.1:5432"),
+        help="PostgreSQL server URL without a database name",
+    )
+    parser.add_argument("--broker", default=os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/14"))
+    parser.add_argument("--demo-db", default=os.environ.get("BENCH_DEMO_DB", "vk_bench_demo"))
+    parser.add_argument("--region-db", default=os.environ.get("BENCH_REGION_DB", "vk_bench_region"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "8110")))
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default: 2)")
+    parser.add_argument("--clients", type=int, default=4, help="concurrent keep-alive clients (default: 4)")
+    parser.add_argument("--seconds", type=float, help="measured seconds per page (default 6 quick, 20 full)")
+    parser.add_argument("--rounds", type=int, help="rounds the pages take turns in (default 2 quick, 4 full)")
+    parser.add_argument("--warmup", type=float, default=0.5, help="unmeasured seconds before each window")
+    parser.add_argument("--status-runs", type=int, default=15, help="runs of the status function (median)")
+    parser.add_argument("--output", default=str(RESULTS))
+    args = parser.parse_args(argv)
+    args.seconds = args.seconds or (6 if args.quick else 20)
+    args.rounds = args.rounds or (2 if args.quick else 4)
+
+    bench = Bench(args)
+    results, detail = bench.run()
+    Path(args.output).write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    print(table(results, detail))
+    print(f"\nresults: {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,134 @@
+"""What the benchmark measures: the pages (by URL name, as which user) and the in-process timings.
+
+Everything here runs inside Django (called from `bench.probe`), so URLs are reversed, never hard-coded; a page whose
+URL name does not exist on this branch yet is reported as missing rather than guessed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from departments.models import Department, Membership
+
+#: The demo users both scales have (departments.demo and departments.demo_region).
+FLOOR_USER = "noegle"
+DASHBOARD_USER = "leder"
+STATUS_USER = "kdk"
+ENTRY_USER = "noegle"
+
+
+@dataclass
+class Page:
+    name: str
+    user: str
+    path: str | None  # None: the page does not exist on this branch
+    method: str = "GET"
+    data: dict | None = None
+    expect: tuple[int, ...] = (200,)
+    note: str = ""
+
+    def as_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "user": self.user,
+            "path": self.path,
+            "method": self.method,
+            "data": self.data,
+            "expect": list(self.expect),
+            "note": self.note,
+        }
+
+
+def _reverse(name: str, *args) -> str | None:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def department_of(username: str) -> Department:
+    membership = Membership.objects.filter(user__username=username, department__isnull=False).first()
+    if membership is None:
+        raise LookupError(f"{username} has no department: seed the database first")
+    return membership.department
+
+
+def pages() -> list[Page]:
+    """The pages of the load test, in a fixed order (floor first)."""
+    department = department_of(DASHBOARD_USER)
+    return [
+        Page("floor", FLOOR_USER, _reverse("bench_floor"), note="VAELGKLOGT_BENCH_FLOOR must be on"),
+        Page("start", FLOOR_USER, _reverse("start")),
+        Page(
+            "dashboard",
+            DASHBOARD_USER,
+            _reverse("reports:department_dashboard", department.pk) or _reverse("reports:department_dashboard_mine"),
+        ),
+        Page("status", STATUS_USER, _reverse("reports:hospital_status")),
+        Page("entry_page", ENTRY_USER, None, note="needs the entry page (issue 3)"),
+        Page("entry_save", ENTRY_USER, None, method="POST", note="needs the entry save endpoint (issue 3)"),
+    ]
+
+
+def query_counts(page_list: list[Page]) -> dict[str, int | None]:
+    """Queries per page through Django's test client (a fresh login each, as a first request after login)."""
+    counts = {}
+    User = get_user_model()
+    for page in page_list:
+        if page.path is None or page.method != "GET":
+            counts[page.name] = None
+            continue
+        client = Client()
+        client.force_login(User.objects.get(username=page.user))
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(page.path)
+        if response.status_code not in page.expect:
+            raise RuntimeError(f"{page.name} {page.path} answered {response.status_code}")
+        counts[page.name] = len(captured)
+    return counts
+
+
+def status_function():
+    """The hospital-wide status computation, as the status page calls it (the one source of truth)."""
+    from reports import status
+
+    today = timezone.localdate()
+
+    def compute():
+        rows = status.department_rows(Department.objects.all(), year=today.year, today=today)
+        return status.totals(rows)
+
+    return compute
+
+
+def time_median(function, *, runs: int, warmup: int = 1) -> tuple[float, list[float]]:
+    """Median wall time of `function()` in milliseconds over `runs` runs after `warmup` unmeasured ones."""
+    for _ in range(warmup):
+        function()
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        function()
+        samples.append(time.perf_counter() - started)
+    samples.sort()
+    return round(1000 * samples[len(samples) // 2], 1), [round(1000 * s, 1) for s in samples]
+
+
+def scale_of_database() -> dict[str, int]:
+    from measurements.models import Measure, Measurement
+
+    return {
+        "departments": Department.objects.count(),
+        "measures": Measure.objects.count(),
+        "values": Measurement.objects.count(),
+        "today": dt.date.today().isoformat(),
+    }
