@@ -2,6 +2,9 @@
 
     python -m bench.probe pages                 # the load test's pages (paths, users) and queries per page
     python -m bench.probe status --runs 15      # server time of the hospital-wide status function (median ms)
+    python -m bench.probe report-one            # one department's quality-team report, built here (seconds)
+    python -m bench.probe report-batch          # every department's report through the broker (workers running)
+    python -m bench.probe export                # the hospital-wide status export (xlsx) of every department
     python -m bench.probe profile-status        # cProfile of the status function, top entries as text
 
 `bench.run` calls it once per database (DATABASE_URL in the environment picks the database).
@@ -21,6 +24,12 @@ def main(argv=None) -> int:
     sub.add_parser("pages")
     status = sub.add_parser("status")
     status.add_argument("--runs", type=int, default=15)
+    sub.add_parser("report-one")
+    batch = sub.add_parser("report-batch")
+    batch.add_argument("--timeout", type=float, default=3600)
+    export = sub.add_parser("export")
+    export.add_argument("--format", default="xlsx")
+    sub.add_parser("queue")
     profile = sub.add_parser("profile-status")
     profile.add_argument("--top", type=int, default=25)
     args = parser.parse_args(argv)
@@ -41,6 +50,17 @@ def main(argv=None) -> int:
     elif args.command == "status":
         median, samples = scenarios.time_median(scenarios.status_function(), runs=args.runs)
         result = {"status_ms": median, "samples_ms": samples}
+    elif args.command in {"report-one", "report-batch", "export", "queue"}:
+        if not scenarios.reports_available():
+            result = {"missing": "reports and exports (issue 5) are not on this branch yet"}
+        elif args.command == "report-one":
+            result = scenarios.report_one()
+        elif args.command == "report-batch":
+            result = scenarios.report_batch(timeout=args.timeout)
+        elif args.command == "export":
+            result = scenarios.export_region(args.format)
+        else:
+            result = {"queue": scenarios.reports_queue()}
     else:
         import cProfile
         import io

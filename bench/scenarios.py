@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import connection, models
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
@@ -132,3 +132,72 @@ def scale_of_database() -> dict[str, int]:
         "values": Measurement.objects.count(),
         "today": dt.date.today().isoformat(),
     }
+
+
+# --- reports and exports (issue 5) -----------------------------------------------------------------------------
+
+
+def reports_available() -> bool:
+    try:
+        from reports.services import request_report, run_report  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def report_one(username: str = DASHBOARD_USER) -> dict:
+    """Build one department's quality-team report for the last complete quarter, in this process, timed."""
+    from reports.quarters import Quarter
+    from reports.services import request_report, run_report
+
+    from reports.models import Report
+
+    department = department_of(username)
+    quarter = Quarter.last_complete(timezone.localdate())
+    started = time.perf_counter()
+    report = request_report(
+        kind=Report.Kind.QUALITY_TEAM, period=quarter, department=department, rebuild=True, send=False
+    )
+    run_report(report_id=report.pk)
+    seconds = time.perf_counter() - started
+    report.refresh_from_db()
+    return {"seconds": round(seconds, 2), "status": report.status, "error": report.error, "period": str(quarter)}
+
+
+def report_batch(*, timeout: float) -> dict:
+    """Ask for every department's quality-team report (sent to the broker) and wait until all are built."""
+    from reports.quarters import Quarter
+    from reports.services import request_report
+
+    from reports.models import Report
+
+    quarter = Quarter.last_complete(timezone.localdate())
+    started = time.perf_counter()
+    ids = [
+        request_report(kind=Report.Kind.QUALITY_TEAM, period=quarter, department=department, rebuild=True).pk
+        for department in Department.objects.order_by("name")
+    ]
+    finished = [Report.Status.DONE, Report.Status.FAILED]
+    while time.perf_counter() - started < timeout:
+        left = Report.objects.filter(pk__in=ids).exclude(status__in=finished).count()
+        if not left:
+            break
+        time.sleep(0.2)
+    seconds = time.perf_counter() - started
+    statuses = dict(Report.objects.filter(pk__in=ids).values_list("status").annotate(n=models.Count("pk")).order_by())
+    return {"seconds": round(seconds, 1), "reports": len(ids), "statuses": statuses, "period": str(quarter)}
+
+
+def export_region(fmt: str = "xlsx") -> dict:
+    """KDK's hospital-wide status export of every department, in this process, timed."""
+    from reports.exports import export_status
+
+    started = time.perf_counter()
+    _name, content = export_status(fmt=fmt, departments=Department.objects.all(), year=timezone.localdate().year)
+    return {"seconds": round(time.perf_counter() - started, 2), "bytes": len(content), "format": fmt}
+
+
+def reports_queue() -> str:
+    from django.conf import settings
+
+    return getattr(settings, "VAELGKLOGT_REPORTS_QUEUE", "celery")
