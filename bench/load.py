@@ -33,6 +33,8 @@ class Request:
 
 #: Builds client `i`'s `n`-th request (a POST that must change state, such as a save, varies with n).
 RequestFactory = Callable[[int, int], Request]
+#: Looks at client `i`'s answer (status, body) and says whether it succeeded; may keep state for the next request.
+Observer = Callable[[int, int, bytes], bool]
 
 
 class Session:
@@ -139,12 +141,19 @@ class LoadResult:
 
 
 def measure(
-    session: Session, factory: RequestFactory, *, clients: int, seconds: float, warmup: float = 1.0, offset: int = 0
+    session: Session,
+    factory: RequestFactory,
+    *,
+    clients: int,
+    seconds: float,
+    warmup: float = 1.0,
+    offset: int = 0,
+    observe: Observer | None = None,
 ) -> LoadResult:
     """`clients` keep-alive clients send requests for `warmup` + `seconds`; only the last `seconds` count.
 
-    Successful answers (status in the request's `expect`) count as requests; others count as errors. `offset`
-    numbers the requests on from an earlier window (so a save's n keeps growing across rounds).
+    Successful answers (status in the request's `expect`, and `observe` says so when given) count as requests;
+    others count as errors. `offset` numbers the requests on from an earlier window.
     """
     start = time.monotonic()
     counting_from = start + warmup
@@ -169,9 +178,12 @@ def measure(
                     conn = session.connection()
                     status, body = 0, str(error).encode()
                 done = time.monotonic()
+                ok = status in request.expect
+                if observe is not None:
+                    ok = observe(index, status, body) and ok
                 if done < counting_from or done > stop:
                     continue
-                if status in request.expect:
+                if ok:
                     result.requests += 1
                     result.latencies.append(done - now)
                 else:
@@ -202,6 +214,7 @@ class Scenario:
     name: str
     session: Session
     factory: RequestFactory
+    observe: Observer | None = None
 
 
 def interleaved(
@@ -219,6 +232,7 @@ def interleaved(
                 seconds=seconds / rounds,
                 warmup=warmup,
                 offset=sent[scenario.name],
+                observe=scenario.observe,
             )
             sent[scenario.name] = result.next_offset
             totals[scenario.name].add(result)

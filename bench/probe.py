@@ -21,7 +21,8 @@ import sys
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.probe")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("pages")
+    pages = sub.add_parser("pages")
+    pages.add_argument("--clients", type=int, default=4)
     status = sub.add_parser("status")
     status.add_argument("--runs", type=int, default=15)
     sub.add_parser("report-one")
@@ -41,11 +42,12 @@ def main(argv=None) -> int:
     from bench import scenarios
 
     if args.command == "pages":
-        page_list = scenarios.pages()
+        queries = scenarios.query_counts(scenarios.pages(clients=args.clients))
+        page_list = scenarios.pages(clients=args.clients)  # after the counted save: the versions stored now
         result = {
             "scale": scenarios.scale_of_database(),
             "pages": [page.as_dict() for page in page_list],
-            "queries": scenarios.query_counts(page_list),
+            "queries": queries,
         }
     elif args.command == "status":
         median, samples = scenarios.time_median(scenarios.status_function(), runs=args.runs)

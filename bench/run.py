@@ -16,6 +16,7 @@ import argparse
 import getpass
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -54,6 +55,34 @@ REPORT_BUDGET_S = 5
 
 def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
+
+
+class EntrySaves:
+    """The entry-save clients: each saves its own month's row of one measure, as the grid's htmx form does,
+    alternating the numerator so every save is a real change, and carrying the version the last answer showed."""
+
+    VERSION = re.compile(rb'name="v-(\w+)" value="(\d*)"')
+
+    def __init__(self, saves: list[dict], session: load.Session):
+        self.saves, self.session = saves, session
+        self.fields = [dict(save["fields"]) for save in saves]
+        self.turn = [0] * len(saves)
+
+    def request(self, client: int, _n: int) -> load.Request:
+        save, fields = self.saves[client], self.fields[client]
+        for name, values in save["alternate"].items():
+            fields[name] = values[(self.turn[client] + 1) % 2]
+        return load.form_post(
+            save["path"], fields, csrf=self.session.csrf_token, expect=(200,), headers={"HX-Request": "true"}
+        )
+
+    def observe(self, client: int, _status: int, body: bytes) -> bool:
+        for key, version in self.VERSION.findall(body):
+            self.fields[client][f"v-{key.decode()}"] = version.decode()
+        saved = b'class="saved"' in body
+        if saved:
+            self.turn[client] += 1
+        return saved
 
 
 class Bench:
@@ -194,16 +223,64 @@ class Bench:
                 self.server.wait()
         self.server = None
 
+    # --- Celery workers ---------------------------------------------------------------------------------------------
+    def report_batch(self, database: str) -> dict:
+        """Start two Celery worker processes on the broker, build every department's report through them, stop."""
+        queue = self.probe(database, "queue").get("queue")
+        if queue is None:
+            return {"missing": "reports (issue 5) are not on this branch yet"}
+        celery = str(Path(PYTHON).parent / "celery")
+        subprocess.run(
+            [celery, "-A", "vaelgklogt", "purge", "-f", "-Q", queue],
+            cwd=ROOT,
+            env=self.env(database),
+            capture_output=True,
+        )
+        worker_log = open(Path(f"/tmp/vk-bench-celery-{self.port}.log"), "w")  # noqa: SIM115
+        worker = subprocess.Popen(
+            [
+                celery,
+                "-A",
+                "vaelgklogt",
+                "worker",
+                "--pool",
+                "prefork",
+                "--concurrency",
+                str(self.args.report_workers),
+                "-Q",
+                queue,
+                "-n",
+                f"bench{self.port}@%h",
+                "--loglevel",
+                "WARNING",
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            cwd=ROOT,
+            env=self.env(database),
+            stdout=worker_log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            time.sleep(3)  # let the worker processes start before the clock runs
+            if worker.poll() is not None:
+                raise RuntimeError(f"celery worker exited; see {worker_log.name}")
+            return self.probe(database, "report-batch", "--timeout", str(self.args.report_timeout))
+        finally:
+            os.killpg(worker.pid, signal.SIGTERM)  # our own process group (start_new_session)
+            try:
+                worker.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.killpg(worker.pid, signal.SIGKILL)
+                worker.wait()
+
     # --- load --------------------------------------------------------------------------------------------------
     def load_test(self, plan: list[dict]) -> tuple[dict[str, load.LoadResult], dict]:
         sessions = {}
         for username in {page["user"] for page in plan}:
             sessions[username] = load.login(self.host, self.port, username, "demo")
-        scenarios = []
-        for page in plan:
-            if page["name"] not in LOAD_PAGES or not page["path"]:
-                continue
-            scenarios.append(load.Scenario(page["name"], sessions[page["user"]], self.factory(page, sessions)))
+        scenarios = [self.scenario(page, sessions) for page in plan if page["name"] in LOAD_PAGES and page["path"]]
         log(
             f"load: {len(scenarios)} pages × {self.args.rounds} rounds, {self.args.clients} clients, "
             f"{self.args.seconds:.0f} s per page"
@@ -223,20 +300,15 @@ class Bench:
             js = {"page": dashboard["path"], "total": total, "files": files}
         return results, js
 
-    @staticmethod
-    def factory(page: dict, sessions: dict) -> load.RequestFactory:
-        expect = tuple(page["expect"])
-        if page["method"] == "GET":
-            request = load.Request("GET", page["path"], expect=expect)
-            return lambda _client, _n: request
+    def scenario(self, page: dict, sessions: dict) -> load.Scenario:
         session = sessions[page["user"]]
-        saves = page["data"]  # one dict of form fields per client; "{n}" in a value becomes the request number
-
-        def build(client: int, n: int) -> load.Request:
-            fields = {k: str(v).replace("{n}", str(n)) for k, v in saves[client % len(saves)].items()}
-            return load.form_post(page["path"], fields, csrf=session.csrf_token, expect=expect)
-
-        return build
+        if page["method"] == "GET":
+            request = load.Request("GET", page["path"], expect=tuple(page["expect"]))
+            return load.Scenario(page["name"], session, lambda _client, _n: request)
+        saves = EntrySaves(page["data"]["saves"], session)
+        if len(page["data"]["saves"]) < self.args.clients:
+            raise RuntimeError(f"only {len(page['data']['saves'])} months to save for {self.args.clients} clients")
+        return load.Scenario(page["name"], session, saves.request, saves.observe)
 
     # --- the run -----------------------------------------------------------------------------------------------
     def run(self) -> dict:
@@ -255,7 +327,7 @@ class Bench:
         scales = [("demo", demo_db)] + ([] if quick else [("region", region_db)])
         queries, plans = {}, {}
         for scale, database in scales:
-            probed = self.probe(database, "pages")
+            probed = self.probe(database, "pages", "--clients", str(self.args.clients))
             queries[scale] = probed["queries"]
             plans[scale] = probed["pages"]
             runs = self.args.status_runs
@@ -275,6 +347,21 @@ class Bench:
         detail["load"] = {name: result.summary() for name, result in loads.items()}
         detail["errors"] = {name: r.first_error for name, r in loads.items() if r.first_error}
         detail["js"] = js
+
+        if not self.args.skip_reports:
+            one = self.probe(main_db, "report-one")
+            detail["report_one"] = one
+            results["report_one_s"] = one.get("seconds")
+            log(f"one department's report: {one}")
+            batch = self.report_batch(main_db)
+            detail["report_batch"] = batch
+            results["report_batch_s"] = batch.get("seconds")
+            log(f"report batch: {batch}")
+        if not quick:
+            export = self.probe(region_db, "export", "--format", "xlsx")
+            detail["export"] = export
+            results["export_region_s"] = export.get("seconds")
+            log(f"export at region scale: {export}")
         detail["seconds"] = round(time.monotonic() - started)
         return results, detail
 
@@ -352,6 +439,9 @@ def main(argv=None) -> int:
     parser.add_argument("--rounds", type=int, help="rounds the pages take turns in (default 2 quick, 4 full)")
     parser.add_argument("--warmup", type=float, default=0.5, help="unmeasured seconds before each window")
     parser.add_argument("--status-runs", type=int, default=15, help="runs of the status function (median)")
+    parser.add_argument("--report-workers", type=int, default=2, help="Celery worker processes for the batch")
+    parser.add_argument("--report-timeout", type=float, default=3600, help="seconds to wait for the batch")
+    parser.add_argument("--skip-reports", action="store_true", help="leave out the report figures (faster)")
     parser.add_argument("--output", default=str(RESULTS))
     args = parser.parse_args(argv)
     args.seconds = args.seconds or (6 if args.quick else 20)

@@ -62,9 +62,60 @@ def department_of(username: str) -> Department:
     return membership.department
 
 
-def pages() -> list[Page]:
+def entry_measure(username: str):
+    """The measure the entry scenarios use: the user's current-year measure with the most sections, then values."""
+    from measurements.models import Measure
+
+    return (
+        Measure.objects.enterable_by(get_user_model().objects.get(username=username))
+        .filter(initiative__year=timezone.localdate().year)
+        .annotate(slots=models.Count("initiative__sections", distinct=True), values=models.Count("measurements"))
+        .order_by("-per_section", "-slots", "-values", "pk")
+        .first()
+    )
+
+
+def entry_saves(measure, *, clients: int) -> list[dict]:
+    """One row (measure × month) per load client, so that clients never conflict: the fields the entry grid posts
+    for that month, with the values stored now. The client alternates the numerator between two values."""
+    from measurements.models import Measurement
+    from measurements.periods import measure_slots
+
+    slots = measure_slots(measure)
+    months = sorted(
+        Measurement.objects.filter(measure=measure).values_list("month", flat=True).distinct(), reverse=True
+    )
+    stored = {(m.section_id, m.month): m for m in Measurement.objects.filter(measure=measure, month__in=months)}
+    saves = []
+    for month in months[1 : clients + 1]:  # not the newest month: an older month is a correction anywhere
+        fields, keys, alternate = {}, [], {}
+        for slot in slots:
+            key = str(slot.pk) if slot is not None else "0"
+            value = stored.get((slot.pk if slot is not None else None, month))
+            numerator = value.numerator if value else 1
+            denominator = value.denominator if value else (None if measure.unit == "count" else 10)
+            fields[f"n-{key}"] = str(numerator)
+            fields[f"d-{key}"] = "" if denominator is None else str(denominator)
+            fields[f"c-{key}"] = ""
+            fields[f"v-{key}"] = str(value.version) if value else ""
+            other = numerator + 1 if denominator is None or numerator < denominator else numerator - 1
+            alternate[f"n-{key}"] = [str(numerator), str(max(other, 0))]
+            keys.append(key)
+        path = _reverse("measurements:save_row", measure.pk, month)
+        saves.append({"path": path, "fields": fields, "keys": keys, "alternate": alternate, "month": str(month)})
+    return saves
+
+
+def pages(*, clients: int = 4) -> list[Page]:
     """The pages of the load test, in a fixed order (floor first)."""
     department = department_of(DASHBOARD_USER)
+    measure = entry_measure(ENTRY_USER) if _reverse("measurements:mine") else None
+    entry_path = _reverse("measurements:entry", measure.pk) if measure else None
+    saves = (
+        entry_saves(measure, clients=clients)
+        if measure and _reverse("measurements:save_row", measure.pk, "2026-01")
+        else []
+    )
     return [
         Page("floor", FLOOR_USER, _reverse("bench_floor"), note="VAELGKLOGT_BENCH_FLOOR must be on"),
         Page("start", FLOOR_USER, _reverse("start")),
@@ -74,25 +125,41 @@ def pages() -> list[Page]:
             _reverse("reports:department_dashboard", department.pk) or _reverse("reports:department_dashboard_mine"),
         ),
         Page("status", STATUS_USER, _reverse("reports:hospital_status")),
-        Page("entry_page", ENTRY_USER, None, note="needs the entry page (issue 3)"),
-        Page("entry_save", ENTRY_USER, None, method="POST", note="needs the entry save endpoint (issue 3)"),
+        Page("entry_page", ENTRY_USER, entry_path, note="needs the entry page (issue 3)"),
+        Page(
+            "entry_save",
+            ENTRY_USER,
+            saves[0]["path"] if saves else None,
+            method="POST",
+            data={"saves": saves, "measure": measure.code if measure else None},
+            note="htmx save of one month's row (issue 3)",
+        ),
     ]
 
 
 def query_counts(page_list: list[Page]) -> dict[str, int | None]:
-    """Queries per page through Django's test client (a fresh login each, as a first request after login)."""
+    """Queries per page through Django's test client, each as the first request after login (a save posts the
+    first client's row once, as htmx does; it really saves, so take the load test's plan after this)."""
     counts = {}
     User = get_user_model()
     for page in page_list:
-        if page.path is None or page.method != "GET":
+        if page.path is None:
             counts[page.name] = None
             continue
         client = Client()
         client.force_login(User.objects.get(username=page.user))
         with CaptureQueriesContext(connection) as captured:
-            response = client.get(page.path)
-        if response.status_code not in page.expect:
-            raise RuntimeError(f"{page.name} {page.path} answered {response.status_code}")
+            if page.method == "GET":
+                response = client.get(page.path)
+                ok = response.status_code in page.expect
+            else:
+                save = page.data["saves"][0]
+                fields = dict(save["fields"])
+                fields.update({name: values[1] for name, values in save["alternate"].items()})
+                response = client.post(save["path"], fields, headers={"HX-Request": "true"})
+                ok = response.status_code == 200 and b'class="saved"' in response.content
+        if not ok:
+            raise RuntimeError(f"{page.name} {page.path} answered {response.status_code}: {response.content[:300]!r}")
         counts[page.name] = len(captured)
     return counts
 
