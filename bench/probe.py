@@ -2,10 +2,12 @@
 
     python -m bench.probe pages                 # the load test's pages (paths, users) and queries per page
     python -m bench.probe status --runs 15      # server time of the hospital-wide status function (median ms)
+    python -m bench.probe times                 # median in-process time of each page (test client), ms
     python -m bench.probe report-one            # one department's quality-team report, built here (seconds)
     python -m bench.probe report-batch          # every department's report through the broker (workers running)
     python -m bench.probe export                # the hospital-wide status export (xlsx) of every department
     python -m bench.probe profile-status        # cProfile of the status function, top entries as text
+    python -m bench.probe profile-page dashboard  # cProfile of one request to a page through the test client
 
 `bench.run` calls it once per database (DATABASE_URL in the environment picks the database).
 """
@@ -25,6 +27,8 @@ def main(argv=None) -> int:
     pages.add_argument("--clients", type=int, default=4)
     status = sub.add_parser("status")
     status.add_argument("--runs", type=int, default=15)
+    times = sub.add_parser("times")
+    times.add_argument("--runs", type=int, default=7)
     sub.add_parser("report-one")
     batch = sub.add_parser("report-batch")
     batch.add_argument("--timeout", type=float, default=3600)
@@ -33,6 +37,10 @@ def main(argv=None) -> int:
     sub.add_parser("queue")
     profile = sub.add_parser("profile-status")
     profile.add_argument("--top", type=int, default=25)
+    profile_page = sub.add_parser("profile-page")
+    profile_page.add_argument("page", help="floor, dashboard, status, entry_page, entry_save")
+    profile_page.add_argument("--top", type=int, default=30)
+    profile_page.add_argument("--sort", default="cumulative")
     args = parser.parse_args(argv)
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vaelgklogt.settings")
@@ -63,6 +71,10 @@ def main(argv=None) -> int:
             result = scenarios.export_region(args.format)
         else:
             result = {"queue": scenarios.reports_queue()}
+    elif args.command == "times":
+        result = {"ms": scenarios.page_times(scenarios.pages(), runs=args.runs)}
+    elif args.command == "profile-page":
+        result = {"profile": scenarios.profile_page(args.page, top=args.top, sort=args.sort)}
     else:
         import cProfile
         import io
