@@ -8,7 +8,7 @@ PY := .venv/bin/python
 TEST_DATABASE_URL ?= postgres://$(shell whoami)@127.0.0.1:5432/vaelgklogt
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: setup run test lint format messages
+.PHONY: setup run test lint format messages bench bench-quick
 
 setup:
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -35,3 +35,14 @@ format:
 messages:
 	DEBUG=true $(PY) manage.py makemessages -l en -l da --ignore=.venv --ignore=staticfiles
 	DEBUG=true $(PY) manage.py compilemessages --ignore=.venv
+
+# The benchmark (bench/run.py): on PostgreSQL, gunicorn + a load generator on loopback; figures to bench/results.json.
+# It creates and seeds its own databases (vk_bench_demo, vk_bench_region) on the server below.
+BENCH_POSTGRES_URL ?= postgres://$(shell whoami)@127.0.0.1:5432
+BENCH_BROKER_URL ?= redis://127.0.0.1:6379/14
+
+bench: setup
+	$(PY) -m bench.run --postgres $(BENCH_POSTGRES_URL) --broker $(BENCH_BROKER_URL) $(BENCH_ARGS)
+
+bench-quick: setup
+	$(PY) -m bench.run --quick --postgres $(BENCH_POSTGRES_URL) --broker $(BENCH_BROKER_URL) $(BENCH_ARGS)

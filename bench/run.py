@@ -413,7 +413,10 @@ def table(results: dict, detail: dict) -> str:
         ("export_region_s", "export, region"),
     ):
         value = results.get(key)
-        lines.append(f"{label}: {'–' if value is None else f'{value} s'}")
+        budget = ""
+        if key == "report_one_s" and value is not None:
+            budget = f" (budget ≤ {REPORT_BUDGET_S} s: {'ok' if value <= REPORT_BUDGET_S else 'MISSED'})"
+        lines.append(f"{label}: {'–' if value is None else f'{value} s'}{budget}")
     if detail.get("errors"):
         lines.append("errors: " + "; ".join(f"{k}: {v}" for k, v in detail["errors"].items()))
     return "\n".join(lines)

@@ -173,7 +173,7 @@ def page_times(page_list: list[Page], *, runs: int = 7) -> dict[str, float | Non
             continue
         client = Client()
         client.force_login(get_user_model().objects.get(username=page.user))
-        times[page.name], _samples = time_median(lambda p=page.path: client.get(p), runs=runs)
+        times[page.name], _samples = time_median(lambda p=page.path, c=client: c.get(p), runs=runs)
     return times
 
 

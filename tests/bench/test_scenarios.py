@@ -1,0 +1,56 @@
+"""The in-process probes on real data: queries per page the same at demo scale and at a (tiny) region scale."""
+
+import datetime as dt
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.utils import timezone
+
+from bench import scenarios
+from departments.demo_region import RegionScale, seed_region
+from departments.models import Department, Hospital
+from initiatives.models import CrossHospitalSelection, Initiative, Meeting, Recommendation
+from measurements.models import Measurement
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.bench.floor_urls")]
+SMALL = RegionScale(hospitals=2, departments=10, sections=22, measures=60, months=36, users=30)
+
+
+def _counts():
+    page_list = scenarios.pages(clients=2)
+    assert page_list[0].name == "floor" and page_list[0].path == "/_bench/floor"
+    return scenarios.query_counts(page_list)
+
+
+def test_queries_per_page_are_the_same_at_demo_and_at_region_scale():
+    call_command("seed_demo", stdout=StringIO())
+    demo = _counts()
+    _delete_everything()
+    seed_region(timezone.localdate(), SMALL)
+    region = _counts()
+    assert demo["floor"] > 0
+    measured = {name for name, count in demo.items() if count is not None}
+    assert {"floor", "start"} <= measured
+    assert {name: demo[name] for name in measured} == {name: region[name] for name in measured}
+
+
+def _delete_everything():
+    """Empty the organisation in an order the PROTECTed foreign keys allow (flush cannot run inside a test)."""
+    for model in (Measurement, CrossHospitalSelection, Initiative, Meeting, Recommendation, Department, Hospital):
+        model.objects.all().delete()
+    get_user_model().objects.all().delete()
+
+
+def test_time_median_takes_the_middle_of_sorted_runs():
+    calls = []
+    median, samples = scenarios.time_median(lambda: calls.append(1), runs=5, warmup=2)
+    assert len(calls) == 7 and len(samples) == 5
+    assert samples == sorted(samples) and median == samples[2]
+
+
+def test_status_function_computes_the_group_totals():
+    seed_region(dt.date(2026, 11, 24), SMALL)
+    totals = scenarios.status_function()()
+    assert totals.departments == 10
