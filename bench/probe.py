@@ -25,6 +25,7 @@ def main(argv=None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     pages = sub.add_parser("pages")
     pages.add_argument("--clients", type=int, default=4)
+    pages.add_argument("--status-runs", type=int, default=0, help="also time the status function (median)")
     status = sub.add_parser("status")
     status.add_argument("--runs", type=int, default=15)
     times = sub.add_parser("times")
@@ -57,6 +58,10 @@ def main(argv=None) -> int:
             "pages": [page.as_dict() for page in page_list],
             "queries": queries,
         }
+        if args.status_runs:
+            result["status_ms"], result["status_samples_ms"] = scenarios.time_median(
+                scenarios.status_function(), runs=args.status_runs
+            )
     elif args.command == "status":
         median, samples = scenarios.time_median(scenarios.status_function(), runs=args.runs)
         result = {"status_ms": median, "samples_ms": samples}

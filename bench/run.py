@@ -316,7 +316,7 @@ class Bench:
         demo_db, region_db = self.args.demo_db, self.args.region_db
         main_db = demo_db if quick else region_db
         results: dict = dict.fromkeys(KEYS)
-        detail: dict = {"mode": "quick (demo scale)" if quick else "region scale"}
+        detail: dict = {"mode": "quick (demo scale)" if quick else "region scale", "load_before": os.getloadavg()[0]}
         started = time.monotonic()
 
         self.prepare(demo_db, "demo")
@@ -327,13 +327,14 @@ class Bench:
         scales = [("demo", demo_db)] + ([] if quick else [("region", region_db)])
         queries, plans = {}, {}
         for scale, database in scales:
-            probed = self.probe(database, "pages", "--clients", str(self.args.clients))
+            probed = self.probe(
+                database, "pages", "--clients", str(self.args.clients), "--status-runs", str(self.args.status_runs)
+            )
             queries[scale] = probed["queries"]
             plans[scale] = probed["pages"]
-            runs = self.args.status_runs
-            status = self.probe(database, "status", "--runs", str(runs))
-            results[f"status_ms_{scale}"] = status["status_ms"]
-            log(f"{scale}: queries {queries[scale]}; status function median {status['status_ms']} ms")
+            results[f"status_ms_{scale}"] = probed["status_ms"]
+            detail[f"status_samples_ms_{scale}"] = probed["status_samples_ms"]
+            log(f"{scale}: queries {queries[scale]}; status function median {probed['status_ms']} ms")
         results["queries"] = queries
 
         self.start_server(main_db)
@@ -363,11 +364,18 @@ class Bench:
             results["export_region_s"] = export.get("seconds")
             log(f"export at region scale: {export}")
         detail["seconds"] = round(time.monotonic() - started)
+        detail["load_after"] = os.getloadavg()[0]
         return results, detail
 
 
 def table(results: dict, detail: dict) -> str:
     lines = [f"Vælg Klogt benchmark — {detail['mode']}, {detail['seconds']} s", ""]
+    if "load_before" in detail:
+        lines[-1] = (
+            f"machine: {os.cpu_count()} cores, load average {detail['load_before']:.1f} before, "
+            f"{detail.get('load_after', 0):.1f} after (other programs slow every figure alike; compare ratios)"
+        )
+        lines.append("")
     floor = results.get("floor_rps") or 0
     lines.append(f"{'page':<12} {'req/s':>8} {'÷ floor':>8} {'p50 ms':>8} {'p95 ms':>8}  budget")
     for name in LOAD_PAGES:
@@ -447,7 +455,7 @@ def main(argv=None) -> int:
     parser.add_argument("--skip-reports", action="store_true", help="leave out the report figures (faster)")
     parser.add_argument("--output", default=str(RESULTS))
     args = parser.parse_args(argv)
-    args.seconds = args.seconds or (6 if args.quick else 20)
+    args.seconds = args.seconds or (4 if args.quick else 20)
     args.rounds = args.rounds or (2 if args.quick else 4)
 
     bench = Bench(args)
