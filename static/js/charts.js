@@ -40,6 +40,9 @@
       // The improvement board is read from across the room.
       layout.font = Object.assign({}, layout.font, { size: 18 });
       layout.legend = Object.assign({}, layout.legend, { font: { size: 18 } });
+      (layout.annotations || []).forEach(function (note) {
+        note.font = Object.assign({}, note.font, { size: 15 });
+      });
     }
     window.Plotly.newPlot(target, figure.data || [], layout, CONFIG);
     target.setAttribute("data-chart-drawn", "true");
