@@ -222,7 +222,7 @@ def _value_format(measure) -> tuple[str, str]:
     if measure.unit == Unit.PROPORTION:
         return ".1f", " %"
     if measure.unit == Unit.RATE:
-        return ".2f", " " + _("pr. %(n)s") % {"n": _thousands(measure.rate_per)}
+        return ".2f", (" " + rate_suffix(measure)) if measure.rate_per > 1 else ""
     return ".0f", ""
 
 
@@ -230,8 +230,13 @@ def axis_title(measure) -> str:
     if measure.unit == Unit.PROPORTION:
         return _("Procent")
     if measure.unit == Unit.RATE:
-        return _("pr. %(n)s") % {"n": _thousands(measure.rate_per)}
+        return rate_suffix(measure) if measure.rate_per > 1 else _("Rate")
     return _("Antal")
+
+
+def rate_suffix(measure) -> str:
+    """ "pr. 1.000" for a rate per 1,000."""
+    return _("pr. %(n)s") % {"n": _thousands(measure.rate_per)}
 
 
 def _thousands(number: int) -> str:

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
-from django.utils.formats import number_format
+from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
 
 from departments.models import Department, LocalTeam, TeamMember
@@ -30,10 +30,11 @@ def format_value(measure, value: float | None) -> str:
     if value is None:
         return "–"
     if measure.unit == Unit.PROPORTION:
-        return f"{number_format(value, 1)} %"
+        return f"{floatformat(value, 1)} %"
     if measure.unit == Unit.RATE:
-        return f"{number_format(value, 2)} {charts.axis_title(measure)}"
-    return number_format(value, 0)
+        suffix = f" {charts.rate_suffix(measure)}" if measure.rate_per > 1 else ""
+        return f"{floatformat(value, 2)}{suffix}"
+    return floatformat(value, 0)
 
 
 @dataclass(frozen=True)

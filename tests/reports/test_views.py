@@ -301,3 +301,14 @@ def test_start_page_links_to_dashboard_for_department_user_and_status_for_kdk(cl
     assert reverse("reports:department_dashboard", args=[home.pk]) in html
     html = client_for(kdk).get(reverse("start")).content.decode()
     assert reverse("reports:hospital_status") in html
+
+
+def test_values_are_formatted_in_danish_display_units():
+    from measurements.models import Measure
+    from reports.queries import format_value
+
+    assert format_value(Measure(unit=Unit.PROPORTION), 23.456) == "23,5 %"
+    assert format_value(Measure(unit=Unit.RATE, rate_per=1000), 4.1234) == "4,12 pr. 1.000"
+    assert format_value(Measure(unit=Unit.RATE, rate_per=1), 4.27) == "4,27"
+    assert format_value(Measure(unit=Unit.COUNT), 45.0) == "45"
+    assert format_value(Measure(unit=Unit.COUNT), None) == "–"
