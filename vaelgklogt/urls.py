@@ -20,6 +20,7 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("", include("reports.urls")),
 ]
 
 # The benchmark's floor view, only when VAELGKLOGT_BENCH_FLOOR is on (see bench/ and reports/bench_views.py).
