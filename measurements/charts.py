@@ -14,12 +14,13 @@ measure has a baseline end (``baseline_end``), centre and limits are frozen on t
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-import plotly.graph_objects as go
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from . import spc
@@ -185,14 +186,20 @@ def chart_for_measure(
 # --------------------------------------------------------------------------- #
 # The figure
 # --------------------------------------------------------------------------- #
+@functools.lru_cache(maxsize=8192)
+def _month_format(month: dt.date, format_string: str, language: str | None) -> str:
+    return date_format(month, format_string)
+
+
 def month_label(month: dt.date) -> str:
     """Danish short month label, e.g. "jan. 2026", "marts 2026"."""
-    return date_format(month, "N Y")
+    # Remembered per month and language: a 10-year chart formats 120 months, and date_format is slow.
+    return _month_format(month, "N Y", get_language())
 
 
 def tick_label(month: dt.date) -> str:
     """Month over year on two lines ("jan.<br>2026"), so labels fit side by side on narrow charts."""
-    return date_format(month, "N") + "<br>" + date_format(month, "Y")
+    return _month_format(month, "N", get_language()) + "<br>" + _month_format(month, "Y", get_language())
 
 
 def signal_indexes(result: spc.ChartResult) -> list[int]:
@@ -244,32 +251,67 @@ def _thousands(number: int) -> str:
 
 
 def _detail(measure, point: SeriesPoint) -> str:
-    if not point.present:
-        return _("Ingen data")
+    return _details(measure, [point])[0]
+
+
+def _details(measure, points: Sequence[SeriesPoint]) -> list[str]:
+    """The hover detail of each point ("12 af 80"), translated once per chart rather than once per point."""
+    no_data = _("Ingen data")
     if measure.unit == Unit.PROPORTION:
-        return _("%(num)s af %(den)s") % {"num": point.numerator, "den": point.denominator}
-    if measure.unit == Unit.RATE:
-        return _("%(num)s hændelser / %(den)s") % {"num": point.numerator, "den": point.denominator}
-    return ""
+        template = _("%(num)s af %(den)s")
+    elif measure.unit == Unit.RATE:
+        template = _("%(num)s hændelser / %(den)s")
+    else:
+        template = ""
+    return [
+        (template % {"num": p.numerator, "den": p.denominator} if template else "") if p.present else no_data
+        for p in points
+    ]
 
 
 def _short(text: str, width: int = 32) -> str:
     return textwrap.shorten(text, width=width, placeholder="…")
 
 
+def _scatter(**trace) -> dict:
+    """A plotly scatter trace as a plain dict: what `go.Scatter(...).to_plotly_json()` gives, without plotly's
+    validation machinery, which cost ~0.1 s per figure (`tests/measurements/test_chart_figures.py` checks that
+    plotly accepts every figure and gives it back unchanged)."""
+    return {"type": "scatter", **trace}
+
+
+class _Figure:
+    """The part of `go.Figure` the chart builder uses, on plain dicts."""
+
+    def __init__(self):
+        self.data: list[dict] = []
+        self.layout: dict = {}
+
+    def add_trace(self, trace: dict) -> None:
+        self.data.append(trace)
+
+    def update_layout(self, **layout) -> None:
+        # plotly leaves out empty arrays of shapes and annotations; so do we
+        self.layout.update({key: value for key, value in layout.items() if value != []})
+
+    def to_plotly_json(self) -> dict:
+        return {"data": self.data, "layout": self.layout}
+
+
 def build_figure(measure, *, points: Sequence[SeriesPoint], result: spc.ChartResult, actions: Iterable = ()) -> dict:
     """The plotly figure as a plain dict (data + layout), ready for `json_script`."""
     months = [p.month for p in points]
     x = [m.isoformat() for m in months]
-    labels = [month_label(m) for m in months]
+    language = get_language()
+    labels = [_month_format(m, "N Y", language) for m in months]
     number_format, suffix = _value_format(measure)
     is_run = result.kind == "run"
     runs_signal = result.runs_signal
-    fig = go.Figure()
+    fig = _Figure()
 
     # Centre line (median for run charts), red and dashed when the runs analysis signals (as qicharts2 draws it).
     fig.add_trace(
-        go.Scatter(
+        _scatter(
             x=x,
             y=[p.cl for p in result.points],
             name=_("Median") if is_run else _("Centerlinje"),
@@ -289,7 +331,7 @@ def build_figure(measure, *, points: Sequence[SeriesPoint], result: spc.ChartRes
             (("ucl", [p.ucl for p in result.points]), ("lcl", [p.lcl for p in result.points]))
         ):
             fig.add_trace(
-                go.Scatter(
+                _scatter(
                     x=x,
                     y=values,
                     name=_("Kontrolgrænser"),
@@ -307,7 +349,7 @@ def build_figure(measure, *, points: Sequence[SeriesPoint], result: spc.ChartRes
     target = None if measure.target is None else float(measure.target)
     if target is not None and months:
         fig.add_trace(
-            go.Scatter(
+            _scatter(
                 x=[x[0], x[-1]],
                 y=[target, target],
                 name=_("Mål"),
@@ -320,7 +362,7 @@ def build_figure(measure, *, points: Sequence[SeriesPoint], result: spc.ChartRes
 
     # The data: gaps for missing months.
     fig.add_trace(
-        go.Scatter(
+        _scatter(
             x=x,
             y=[p.y for p in result.points],
             name=_("Måling"),
@@ -329,7 +371,7 @@ def build_figure(measure, *, points: Sequence[SeriesPoint], result: spc.ChartRes
             connectgaps=False,
             line={"color": COLOURS["value"], "width": 2},
             marker={"color": COLOURS["value"], "size": 7},
-            customdata=[[label, _detail(measure, p)] for label, p in zip(labels, points, strict=True)],
+            customdata=[[label, detail] for label, detail in zip(labels, _details(measure, points), strict=True)],
             hovertemplate=f"<b>%{{y:{number_format}}}{suffix}</b><br>%{{customdata[0]}}<br>%{{customdata[1]}}"
             "<extra></extra>",
         )
@@ -338,7 +380,7 @@ def build_figure(measure, *, points: Sequence[SeriesPoint], result: spc.ChartRes
     marked = signal_indexes(result)
     if marked:
         fig.add_trace(
-            go.Scatter(
+            _scatter(
                 x=[x[i] for i in marked],
                 y=[result.points[i].y for i in marked],
                 name=_("Signal"),
@@ -372,7 +414,9 @@ def build_figure(measure, *, points: Sequence[SeriesPoint], result: spc.ChartRes
             "type": "date",
             "tickmode": "array",
             "tickvals": _every_kth(x),
-            "ticktext": _every_kth([tick_label(m) for m in months]),
+            "ticktext": [
+                _month_format(m, "N", language) + "<br>" + _month_format(m, "Y", language) for m in _every_kth(months)
+            ],
             "showgrid": False,
             "automargin": True,
             "linecolor": "#d8dde6",
@@ -421,7 +465,7 @@ def _action_marks(fig, *, months, result, target, actions) -> tuple[list[dict], 
         heights.append(target)
     top = max(heights) if heights else 1.0
     fig.add_trace(
-        go.Scatter(
+        _scatter(
             x=[a.date.isoformat() for a in shown],
             y=[top] * len(shown),
             name=_("Tiltag"),

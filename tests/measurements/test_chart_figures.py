@@ -1,0 +1,67 @@
+"""The figures are built as plain dicts (plotly's graph objects cost ~0.1 s per chart): plotly must accept each one
+and give it back unchanged, for every chart type, with gaps, signals, target and actions."""
+
+import datetime as dt
+import json
+from decimal import Decimal
+from types import SimpleNamespace
+
+import plotly.graph_objects as go
+import pytest
+
+from measurements import charts
+from measurements.models import Measure, Unit
+from measurements.periods import month_range
+
+MONTHS = month_range(dt.date(2017, 1, 1), dt.date(2026, 10, 1))  # 118 months
+SHIFT = [30 + (i % 5) for i in range(80)] + [None, None] + [15 + (i % 4) for i in range(36)]
+
+
+def _plotly_round_trip(figure: dict) -> dict:
+    back = go.Figure(figure).to_plotly_json()  # raises on any property plotly does not know
+    back["layout"].pop("template", None)
+    return back
+
+
+@pytest.mark.parametrize(
+    "unit,rate_per,kind",
+    [
+        (Unit.PROPORTION, 1, None),
+        (Unit.PROPORTION, 1, "run"),
+        (Unit.RATE, 1000, None),
+        (Unit.RATE, 1, None),
+        (Unit.COUNT, 1, None),
+        (Unit.COUNT, 1, "i"),
+    ],
+)
+@pytest.mark.parametrize("with_extras", [True, False])
+def test_plotly_accepts_every_figure_unchanged(unit, rate_per, kind, with_extras):
+    measure = Measure(
+        name="Andel med kateter",
+        unit=unit,
+        rate_per=rate_per,
+        target=Decimal("20.00") if with_extras else None,
+        direction="lower",
+        baseline_end=dt.date(2019, 12, 1) if with_extras else None,
+    )
+    denominator = None if unit == Unit.COUNT else 100
+    values = [(m, n, denominator) for m, n in zip(MONTHS, SHIFT, strict=True) if n is not None]
+    actions = [SimpleNamespace(date=dt.date(2023, 9, 10), text="Ny instruks")] if with_extras else []
+    chart = charts.chart_for_measure(measure, months=MONTHS, values=values, actions=actions, kind=kind)
+    figure = json.loads(json.dumps(chart.figure))
+    assert json.dumps(_plotly_round_trip(figure), sort_keys=True) == json.dumps(figure, sort_keys=True)
+    if with_extras:
+        assert figure["layout"]["shapes"] and figure["layout"]["annotations"]
+        assert any(trace["name"] == "Signal" for trace in figure["data"])
+    else:
+        assert "shapes" not in figure["layout"]
+
+
+def test_month_labels_follow_the_active_language():
+    from django.utils import translation
+
+    with translation.override("da"):
+        danish = charts.month_label(dt.date(2026, 5, 1))
+    with translation.override("en"):
+        english = charts.month_label(dt.date(2026, 5, 1))
+    assert danish == "maj 2026" and english.startswith("May")
