@@ -1,5 +1,6 @@
 """In-process measurements for one database, printed as one JSON object on the last line of stdout.
 
+    python -m bench.probe prepare --scale demo  # migrate, and seed when the database is empty
     python -m bench.probe pages                 # the load test's pages (paths, users) and queries per page
     python -m bench.probe status --runs 15      # server time of the hospital-wide status function (median ms)
     python -m bench.probe times                 # median in-process time of each page (test client), ms
@@ -30,6 +31,9 @@ def main(argv=None) -> int:
     status.add_argument("--runs", type=int, default=15)
     times = sub.add_parser("times")
     times.add_argument("--runs", type=int, default=7)
+    prepare = sub.add_parser("prepare")
+    prepare.add_argument("--scale", choices=["demo", "region"], required=True)
+    prepare.add_argument("--reseed", action="store_true", help="seed the demo data again even if it is there")
     sub.add_parser("report-one")
     batch = sub.add_parser("report-batch")
     batch.add_argument("--timeout", type=float, default=3600)
@@ -50,7 +54,9 @@ def main(argv=None) -> int:
     django.setup()
     from bench import scenarios
 
-    if args.command == "pages":
+    if args.command == "prepare":
+        result = scenarios.prepare(args.scale, reseed=args.reseed)
+    elif args.command == "pages":
         queries = scenarios.query_counts(scenarios.pages(clients=args.clients))
         page_list = scenarios.pages(clients=args.clients)  # after the counted save: the versions stored now
         result = {

@@ -157,23 +157,34 @@ class Bench:
         if not exists:
             self.admin_sql(f'CREATE DATABASE "{database}"')
         started = time.monotonic()
-        self.manage(database, "migrate", "--noinput", "-v", "0")
-        if scale == "demo":
-            self.manage(database, "seed_demo")
-        else:
-            count = self.department_count(database)
-            if count == 0:
-                log(f"seeding {database} at region scale (a few minutes) …")
-                self.manage(database, "seed_demo", "--scale", "region", quiet=False)
-            elif count != 150:
-                raise RuntimeError(f"{database} holds {count} departments, not the region's 150: run with --reseed")
-        log(f"{database} ready ({scale}, {time.monotonic() - started:.0f} s)")
+        if scale == "region" and self.department_count(database) == 0:
+            log(f"seeding {database} at region scale (a few minutes) …")
+        prepared = self.probe(database, "prepare", "--scale", scale, *(["--reseed"] if self.args.reseed else []))
+        if prepared["departments"] != (150 if scale == "region" else prepared["departments"]):
+            raise RuntimeError(f"{database} holds {prepared['departments']} departments, not 150: use --reseed")
+        log(f"{database} ready ({scale}, {time.monotonic() - started:.0f} s): {prepared}")
+
+    def collect_static(self, database: str) -> None:
+        """collectstatic, skipped when no static source changed since the last run (compressing takes a while)."""
+        sources = [ROOT / "static", ROOT / "uv.lock"]
+        files = [p for source in sources for p in ([source] if source.is_file() else source.rglob("*")) if p.is_file()]
+        stamp = json.dumps(sorted((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in files))
+        marker = ROOT / "staticfiles" / ".bench-stamp"
+        if marker.exists() and marker.read_text() == stamp and (ROOT / "staticfiles" / "staticfiles.json").exists():
+            return
+        phase = time.monotonic()
+        self.manage(database, "collectstatic", "--noinput", "-v", "0")
+        marker.write_text(stamp)
+        log(f"static files collected ({time.monotonic() - phase:.0f} s)")
 
     def department_count(self, database: str) -> int:
         import psycopg
 
-        with psycopg.connect(self.database_url(database)) as conn:
-            return conn.execute("SELECT count(*) FROM departments_department").fetchone()[0]
+        try:
+            with psycopg.connect(self.database_url(database)) as conn:
+                return conn.execute("SELECT count(*) FROM departments_department").fetchone()[0]
+        except psycopg.errors.UndefinedTable:
+            return 0  # not migrated yet
 
     # --- gunicorn ----------------------------------------------------------------------------------------------
     def start_server(self, database: str) -> None:
@@ -322,7 +333,7 @@ class Bench:
         self.prepare(demo_db, "demo")
         if not quick:
             self.prepare(region_db, "region")
-        self.manage(demo_db, "collectstatic", "--noinput", "-v", "0")
+        self.collect_static(demo_db)
 
         scales = [("demo", demo_db)] + ([] if quick else [("region", region_db)])
         queries, plans = {}, {}
@@ -334,7 +345,10 @@ class Bench:
             plans[scale] = probed["pages"]
             results[f"status_ms_{scale}"] = probed["status_ms"]
             detail[f"status_samples_ms_{scale}"] = probed["status_samples_ms"]
-            log(f"{scale}: queries {queries[scale]}; status function median {probed['status_ms']} ms")
+            log(
+                f"{scale}: queries {queries[scale]}; status function median {probed['status_ms']} ms "
+                f"({time.monotonic() - started:.0f} s in)"
+            )
         results["queries"] = queries
 
         self.start_server(main_db)
@@ -434,7 +448,9 @@ def main(argv=None) -> int:
     user = os.environ.get("USER") or getpass.getuser()
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="demo scale only, under two minutes")
-    parser.add_argument("--reseed", action="store_true", help="drop and seed the region database again")
+    parser.add_argument(
+        "--reseed", action="store_true", help="seed the demo data again and drop and seed the region database"
+    )
     parser.add_argument(
         "--postgres",
         default=os.environ.get("BENCH_POSTGRES_URL", f"postgres://{urllib.parse.quote(user)}@127.0.0.1:5432"),

@@ -230,6 +230,24 @@ def time_median(function, *, runs: int, warmup: int = 1) -> tuple[float, list[fl
     return round(1000 * samples[len(samples) // 2], 1), [round(1000 * s, 1) for s in samples]
 
 
+def prepare(scale: str, *, reseed: bool = False) -> dict:
+    """Migrate, and seed the demo or region data when the database has none (or, for demo, when asked to)."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    seeded = False
+    if scale == "demo" and (reseed or not Department.objects.exists()):
+        call_command("seed_demo", stdout=StringIO())
+        seeded = True
+    elif scale == "region" and not Department.objects.exists():
+        out = StringIO()
+        call_command("seed_demo", "--scale", "region", stdout=out)
+        seeded = out.getvalue().strip()
+    return {"seeded": seeded, **scale_of_database()}
+
+
 def scale_of_database() -> dict[str, int]:
     from measurements.models import Measure, Measurement
 
