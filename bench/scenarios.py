@@ -139,8 +139,9 @@ def pages(*, clients: int = 4) -> list[Page]:
 
 
 def query_counts(page_list: list[Page]) -> dict[str, int | None]:
-    """Queries per page through Django's test client, each as the first request after login (a save posts the
-    first client's row once, as htmx does; it really saves, so take the load test's plan after this)."""
+    """Queries per page through Django's test client, in steady state: each page is requested once first, so
+    caches filled on a first visit (the status summaries) are warm, as they are under load. A save posts the first
+    client's row once, as htmx does; it really saves, so take the load test's plan after this."""
     counts = {}
     User = get_user_model()
     for page in page_list:
@@ -149,6 +150,8 @@ def query_counts(page_list: list[Page]) -> dict[str, int | None]:
             continue
         client = Client()
         client.force_login(User.objects.get(username=page.user))
+        if page.method == "GET":
+            client.get(page.path)
         with CaptureQueriesContext(connection) as captured:
             if page.method == "GET":
                 response = client.get(page.path)
