@@ -53,8 +53,8 @@ def _ascii(text: str) -> str:
 def code_prefix(initiative: Initiative) -> str:
     """Department code + the recommendation's initials, e.g. ORT-RBO for "rutinemæssigt blærekateter efter operation"."""
     words = [w for w in re.findall(r"[^\W\d_]+", initiative.recommendation.title.lower()) if w not in _STOP_WORDS]
-    initials = words[0][:3] if len(words) == 1 else "".join(word[0] for word in words[:3])
-    initials = _ascii(initials).upper() or "VK"
+    initials = _ascii(words[0])[:3] if len(words) == 1 else "".join(_ascii(word[0]) for word in words[:3])
+    initials = initials.upper() or "VK"
     department = _ascii(initiative.department.code).upper()[:10]
     return f"{department}-{initials}"
 
@@ -104,6 +104,11 @@ _BALANCING_HINTS = [
 ]
 
 
+def _mentions(key: str, words: set[str]) -> bool:
+    """Whole words for short keys (ilt, ekg); inside Danish compounds for longer ones (blærekateter)."""
+    return any(key == word or (len(key) >= 5 and key in word) for word in words)
+
+
 def suggest_balancing(initiative: Initiative, measures=None) -> BalancingSuggestion | None:
     """A balancing measure to consider when the initiative has none yet (None when it has one)."""
     measures = list(initiative.measures.all()) if measures is None else list(measures)
@@ -111,7 +116,7 @@ def suggest_balancing(initiative: Initiative, measures=None) -> BalancingSuggest
         return None
     words = set(re.findall(r"[^\W\d_]+", f"{initiative.recommendation.title} {initiative.recommendation.text}".lower()))
     for keys, name in _BALANCING_HINTS:
-        if words & set(keys):
+        if any(_mentions(key, words) for key in keys):
             return BalancingSuggestion(str(name), str(_GENERIC_WHY))
     return BalancingSuggestion(_("Genindlæggelser eller akutte henvendelser inden for 30 dage"), str(_GENERIC_WHY))
 
