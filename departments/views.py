@@ -40,7 +40,7 @@ def workspace_mine(request):
         if len(mine) == 1:
             return redirect("departments:workspace", pk=mine[0].pk)
     year = requested_year(request)
-    rows = status.department_rows(departments, year=year, today=timezone.localdate())
+    rows = status.department_rows(departments, year=year, today=timezone.localdate(), measures=False)
     return render(request, "departments/workspace_list.html", {"rows": rows, "year": year})
 
 

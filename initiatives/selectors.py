@@ -109,7 +109,7 @@ def department_initiatives(department: Department, *, year: int) -> list[Initiat
 
 def department_status(department: Department, *, year: int, today: dt.date) -> status.DepartmentStatus:
     """Mål 1 and Mål 2 for one department, computed by reports/status.py (the one source of truth)."""
-    [row] = status.department_rows(Department.objects.filter(pk=department.pk), year=year, today=today)
+    [row] = status.department_rows(Department.objects.filter(pk=department.pk), year=year, today=today, measures=False)
     return row
 
 

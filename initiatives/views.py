@@ -276,7 +276,9 @@ def cross_hospital(request):
                 return redirect(f"{reverse('initiatives:cross_hospital')}?year={selection.year}")
     elif request.method == "POST":
         raise PermissionDenied
-    rows = status.department_rows(Department.objects.visible_to(request.user), year=year, today=timezone.localdate())
+    rows = status.department_rows(
+        Department.objects.visible_to(request.user), year=year, today=timezone.localdate(), measures=False
+    )
     steerable = set(selectors.steerable_departments(request.user).values_list("pk", flat=True))
     context = {
         "year": year,

@@ -122,5 +122,5 @@ def test_udenfor_cannot_open_leders_workspace(demo_data, login, page, live_serve
 
     ort = Department.objects.get(code="ort")
     login("udenfor")
-    response = page.goto(f"{live_server.url}/afdelinger/{ort.pk}/team/")
+    response = page.goto(live_server.url + reverse("departments:team", kwargs={"pk": ort.pk}))
     assert response.status == 404
