@@ -183,3 +183,27 @@ class Measurement(models.Model):
 
     def __str__(self):
         return f"{self.measure.code} {self.month:%Y-%m} {self.section or ''}".strip()
+
+
+class MeasureSummary(models.Model):
+    """What a measure's chart shows and how complete its data are, cached (see `measurements.summary`).
+
+    `stamp` grows with every change to the measure's values (the write service calls `summary.touch` in the same
+    transaction); a payload is stored only if the stamp it was computed under is still current, so it is never
+    stale after a save.
+    """
+
+    measure = models.OneToOneField(
+        Measure, on_delete=models.CASCADE, primary_key=True, related_name="summary", verbose_name=_("måling")
+    )
+    stamp = models.PositiveBigIntegerField(_("ændringstæller"), default=0)
+    key = models.CharField(_("nøgle"), max_length=64, blank=True)
+    payload = models.JSONField(_("indhold"), null=True, blank=True)
+    computed_at = models.DateTimeField(_("beregnet"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("opsummering af måling (cache)")
+        verbose_name_plural = _("opsummeringer af målinger (cache)")
+
+    def __str__(self):
+        return f"{self.measure_id} #{self.stamp}"
