@@ -4,8 +4,11 @@ Computing what 800 measures' charts show means reading ~100,000 monthly values a
 series: seconds at region scale, on every status page, export and report. This module keeps each measure's result
 in `MeasureSummary` and recomputes only the measures whose values changed:
 
-* Every write of a value calls `touch(measure_ids)` inside the writing transaction (`measurements.services`; the
-  demo seed after its bulk writes). That bumps the row's `stamp` and drops its payload, atomically with the write.
+* Every write of a value touches the measure inside the writing transaction, which bumps the row's `stamp` and
+  drops its payload, atomically with the write: `Measurement.save()` and `.delete()` (any path: the write service's
+  creates and deletes, the admin, fixtures) through the post_save/post_delete receivers connected here; writes that
+  bypass model signals call `touch(measure_ids)` themselves (the write service's conditional UPDATE of a changed
+  value); bulk loaders call `forget_all()` (`seed_demo`).
 * `cached(measures, key=…, compute=…)` returns each measure's payload: the stored one when its `key` (everything
   else the result depends on: the month, the measure's settings, the language…) matches, otherwise `compute`'s
   result, which is stored only if the stamp read *before* computing is still current. So a save that commits while
@@ -101,6 +104,21 @@ def _store(misses: list, *, keys: dict, stamps: dict, computed: dict, batch: int
             key=case(lambda m: keys[m.pk], "key", CharField()),
             computed_at=case(lambda m: now, "computed_at", DateTimeField()),
         )
+
+
+def _touch_instance(sender, instance, **kwargs) -> None:
+    if instance.measure_id is not None:
+        touch([instance.measure_id])
+
+
+def connect_signals() -> None:
+    """Touch the measure whenever one of its values is saved or deleted through the model (see the module doc)."""
+    from django.db.models.signals import post_delete, post_save
+
+    from .models import Measurement
+
+    post_save.connect(_touch_instance, sender=Measurement, dispatch_uid="measurement_summary_touch_save")
+    post_delete.connect(_touch_instance, sender=Measurement, dispatch_uid="measurement_summary_touch_delete")
 
 
 def forget_all() -> None:

@@ -15,17 +15,20 @@ the number of departments, measures and months; values are summed per month in t
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from departments.models import Department, LocalTeam
 from initiatives.models import CrossHospitalSelection, Initiative
-from measurements import charts, spc
+from measurements import charts, spc, summary
 from measurements.models import Measure, Measurement
-from measurements.periods import Completeness, completeness_for, measure_months
+from measurements.periods import Completeness, completeness_for, last_complete_month, measure_months
 from measurements.series import latest_present, monthly_series, monthly_totals
 
 MIN_SELECTIONS = 1
@@ -83,6 +86,11 @@ def selection_goal(*, selected: int, followed: int, year: int, today: dt.date) -
 
 
 def _date(value: dt.date) -> str:
+    return _date_in(value, get_language())
+
+
+@functools.lru_cache(maxsize=2048)
+def _date_in(value: dt.date, language: str | None) -> str:
     from django.utils.formats import date_format
 
     return date_format(value, "j. F Y")
@@ -174,15 +182,48 @@ class DepartmentStatus:
     selections: GoalResult
     initiatives: list[Initiative] = field(default_factory=list)
     in_cross_hospital: bool = False
-    measures: list[MeasureStatus] = field(default_factory=list)
+    #: (measure id, cached status payload) of each counted measure, in display order; see `measure_statuses`.
+    summaries: list[tuple[int, dict]] = field(default_factory=list)
+    loader: _MeasureLoader | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def measures(self) -> list[MeasureStatus]:
+        """Each counted measure's status. The Measure objects of all rows are fetched in one query the first time
+        any row's measures are read (the hospital-wide page needs only the totals, and never pays for them)."""
+        if not self.summaries:
+            return []
+        objects = self.loader.objects()
+        return [_from_payload(objects[pk], payload) for pk, payload in self.summaries]
 
     @property
     def completeness(self) -> CompletenessTotal:
-        return CompletenessTotal.of(self.measures)
+        return CompletenessTotal(
+            expected=sum(payload["expected"] for _pk, payload in self.summaries),
+            present=sum(payload["present"] for _pk, payload in self.summaries),
+        )
 
     @property
     def signals(self) -> SignalCounts:
-        return SignalCounts.of(self.measures)
+        signals = [payload["signal"] for _pk, payload in self.summaries]
+        return SignalCounts(
+            improvement=signals.count(Signal.IMPROVEMENT),
+            deterioration=signals.count(Signal.DETERIORATION),
+            none=signals.count(Signal.NONE),
+            too_few=signals.count(Signal.TOO_FEW),
+        )
+
+
+class _MeasureLoader:
+    """The Measure objects (with their initiative) of a set of rows, fetched once, on first use."""
+
+    def __init__(self, ids: list[int]):
+        self.ids = ids
+        self._objects: dict[int, Measure] | None = None
+
+    def objects(self) -> dict[int, Measure]:
+        if self._objects is None:
+            self._objects = Measure.objects.select_related("initiative").in_bulk(self.ids)
+        return self._objects
 
 
 def initiatives_for_year(year: int):
@@ -229,9 +270,10 @@ def department_rows(departments, *, year: int, today: dt.date, measures: bool = 
             )
         )
     if measures and rows:
-        by_department = measure_statuses(scope, year=year, today=today)
+        by_department, loader = measure_summaries(scope, year=year, today=today)
         for row in rows:
-            row.measures = by_department.get(row.department.pk, [])
+            row.summaries = by_department.get(row.department.pk, [])
+            row.loader = loader
     return rows
 
 
@@ -245,30 +287,150 @@ def counted_measures(departments, *, year: int):
     )
 
 
+#: What a measure's status depends on besides its values, read without building Measure objects.
+_FACTS = (
+    "pk",
+    "initiative_id",
+    "initiative__department_id",
+    "initiative__year",
+    "unit",
+    "rate_per",
+    "direction",
+    "start_month",
+    "end_month",
+    "baseline_start",
+    "baseline_end",
+    "per_section",
+    "summary__key",
+    "summary__payload",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Facts:
+    pk: int
+    initiative_id: int
+    department_id: int
+    year: int
+    unit: str
+    rate_per: int
+    direction: str
+    start_month: dt.date | None
+    end_month: dt.date | None
+    baseline_start: dt.date | None
+    baseline_end: dt.date | None
+    per_section: bool
+    cached_key: str | None
+    cached_payload: dict | None
+
+    def measure(self) -> Measure:
+        """An unsaved Measure with the fields the status computation reads (unit, period, baseline, direction)."""
+        return Measure(
+            pk=self.pk,
+            unit=self.unit,
+            rate_per=self.rate_per,
+            direction=self.direction,
+            start_month=self.start_month,
+            end_month=self.end_month,
+            baseline_start=self.baseline_start,
+            baseline_end=self.baseline_end,
+            per_section=self.per_section,
+            initiative=Initiative(pk=self.initiative_id, year=self.year, department_id=self.department_id),
+        )
+
+
+def measure_summaries(departments, *, year: int, today: dt.date):
+    """Cached status payload of each counted measure, grouped by department id, and a loader for their objects.
+
+    Each measure's result is kept in `measurements.summary` and recomputed only when its values (or anything else
+    it depends on, see `_summary_key`) changed, so the hospital-wide status stays fast at region scale. Three
+    queries when everything is cached, whatever the number of departments, measures and months.
+    """
+    counted = counted_measures(departments, year=year)
+    facts = [_Facts(*row) for row in counted.values_list(*_FACTS)]
+    loader = _MeasureLoader([f.pk for f in facts])
+    if not facts:
+        return {}, loader
+    sections: dict[int, list[int]] = {}
+    through = Initiative.sections.through.objects.filter(initiative__in=counted.values("initiative_id"))
+    for initiative_id, section_id in through.values_list("initiative_id", "section_id").order_by("section_id"):
+        sections.setdefault(initiative_id, []).append(section_id)
+    language = get_language()
+    month = last_complete_month(today)
+    payloads = summary.cached(
+        facts,
+        key=lambda f: _summary_key(f, month=month, sections=sections, language=language),
+        compute=lambda missing: _compute_statuses(missing, today=today),
+        stored={f.pk: (f.cached_key, f.cached_payload) for f in facts},
+    )
+    grouped: dict[int, list[tuple[int, dict]]] = {}
+    for f in facts:
+        grouped.setdefault(f.department_id, []).append((f.pk, payloads[f.pk]))
+    return grouped, loader
+
+
 def measure_statuses(departments, *, year: int, today: dt.date) -> dict[int, list[MeasureStatus]]:
     """Completeness and signal of each counted measure, grouped by department id (fixed number of queries)."""
-    measures_qs = counted_measures(departments, year=year)
-    measure_list = list(measures_qs)
-    if not measure_list:
-        return {}
+    grouped, loader = measure_summaries(departments, year=year, today=today)
+    objects = loader.objects() if grouped else {}
+    return {
+        department_id: [_from_payload(objects[pk], payload) for pk, payload in entries]
+        for department_id, entries in grouped.items()
+    }
+
+
+#: Bump when what `_compute_statuses` computes changes: every cached result is then recomputed once.
+SUMMARY_VERSION = 1
+
+
+def _summary_key(f: _Facts, *, month: dt.date, sections: dict[int, list[int]], language: str | None) -> str:
+    """Everything a measure's status depends on besides its stored values (those bump the summary's stamp)."""
+    slots = sections.get(f.initiative_id, ()) if f.per_section else ()
+    text = (
+        f"{SUMMARY_VERSION}|{language}|{month}|{f.unit}|{f.rate_per}|{f.direction}|{f.start_month}|{f.end_month}|"
+        f"{f.baseline_start}|{f.baseline_end}|{f.per_section}|{f.year}|{','.join(map(str, slots))}"
+    )
+    return hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
+
+
+def _compute_statuses(missing: list[_Facts], *, today: dt.date) -> dict[int, dict]:
+    """The status of each measure from its stored values, as JSON-ready payloads (fixed number of queries)."""
+    measures_qs = Measure.objects.filter(pk__in=[f.pk for f in missing])
+    measures = [f.measure() for f in missing]  # what the series and the analysis read, without a query
     completeness = completeness_for(measures_qs, today=today)
     totals = monthly_totals(measures_qs)
-    grouped: dict[int, list[MeasureStatus]] = {}
-    for measure in measure_list:
+    payloads = {}
+    for measure in measures:
         points = monthly_series(measure, months=measure_months(measure, today=today), values=totals.get(measure.pk, ()))
         result = charts.analyse(measure, points)
         latest = latest_present(points)
-        grouped.setdefault(measure.initiative.department_id, []).append(
-            MeasureStatus(
-                measure=measure,
-                completeness=completeness[measure.pk],
-                signal=_signal(measure, result),
-                sentence=spc.describe(result),
-                latest_value=latest.value if latest else None,
-                latest_month=latest.month if latest else None,
-            )
-        )
-    return grouped
+        done = completeness[measure.pk]
+        payloads[measure.pk] = {
+            "expected": done.expected,
+            "present": done.present,
+            "missing_months": [month.isoformat() for month in done.missing_months],
+            "signal": _signal(measure, result).value,
+            "sentence": spc.describe(result),
+            "latest_value": latest.value if latest else None,
+            "latest_month": latest.month.isoformat() if latest else None,
+        }
+    return payloads
+
+
+def _from_payload(measure, payload: dict) -> MeasureStatus:
+    latest_month = payload["latest_month"]
+    return MeasureStatus(
+        measure=measure,
+        completeness=Completeness(
+            expected=payload["expected"],
+            present=payload["present"],
+            missing_months=tuple(dt.date.fromisoformat(month) for month in payload["missing_months"]),
+        ),
+        signal=Signal(payload["signal"]),
+        sentence=payload["sentence"],
+        latest_value=payload["latest_value"],
+        latest_month=dt.date.fromisoformat(latest_month) if latest_month else None,
+    )
 
 
 def _signal(measure, result) -> Signal:

@@ -1,11 +1,17 @@
 """The per-measure summary cache: stored when computed, reused, and never stale after a save."""
 
+import datetime as dt
+
 import pytest
 from django.db import transaction
 
+from departments.models import Department
 from measurements import summary
 from measurements.models import MeasureSummary
-from tests.factories import MeasureFactory
+from reports import status
+from tests.factories import DepartmentFactory, InitiativeFactory, MeasureFactory, MeasurementFactory
+
+TODAY = dt.date(2026, 11, 10)
 
 
 class Counter:
@@ -88,3 +94,83 @@ def test_storing_many_misses_takes_a_fixed_number_of_queries(django_assert_max_n
         summary.cached(many, key=_key(), compute=Counter())
     assert len(captured_few) == len(captured_many)
     assert MeasureSummary.objects.filter(payload__isnull=False).count() == 32
+
+
+@pytest.mark.django_db(transaction=True)
+def test_saving_or_deleting_a_value_through_the_model_touches_its_measure():
+    measure, other = MeasureFactory(), MeasureFactory()
+    summary.cached([measure, other], key=_key(), compute=Counter())
+    value = MeasurementFactory(measure=measure)  # the admin and fixtures save like this
+    rows = {row.measure_id: row for row in MeasureSummary.objects.all()}
+    assert rows[measure.pk].payload is None and rows[measure.pk].stamp == 1
+    assert rows[other.pk].payload == {"n": 1} and rows[other.pk].stamp == 0
+    summary.cached([measure], key=_key(), compute=Counter())
+    value.delete()
+    assert MeasureSummary.objects.get(measure=measure).payload is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_forget_all_drops_every_payload():
+    measures = [MeasureFactory() for _ in range(3)]
+    summary.cached(measures, key=_key(), compute=Counter())
+    summary.forget_all()
+    assert not MeasureSummary.objects.filter(payload__isnull=False).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_hospital_status_is_never_stale_after_a_value_changes():
+    department = DepartmentFactory()
+    measure = MeasureFactory(
+        initiative=InitiativeFactory(department=department, year=2026), start_month=dt.date(2026, 1, 1)
+    )
+    values = [
+        MeasurementFactory(measure=measure, month=dt.date(2026, month, 1), numerator=3, denominator=10)
+        for month in range(1, 10)
+    ]
+
+    def latest():
+        [row] = status.department_rows(Department.objects.all(), year=2026, today=TODAY)
+        [entry] = row.measures
+        return entry.latest_value, entry.completeness.present, row.completeness.present
+
+    assert latest() == (30.0, 9, 9)
+    assert MeasureSummary.objects.get(measure=measure).payload is not None  # cached now
+    assert latest() == (30.0, 9, 9)
+
+    MeasurementFactory(measure=measure, month=dt.date(2026, 10, 1), numerator=5, denominator=10)
+    assert latest() == (50.0, 10, 10)  # the very next read sees the new value
+    values[0].numerator = 1
+    values[0].save()
+    values[-1].delete()
+    assert latest() == (50.0, 9, 9)
+    # A month later the same values are judged over one more due month.
+    [row] = status.department_rows(Department.objects.all(), year=2026, today=dt.date(2026, 12, 10))
+    assert row.completeness.present == 9 and row.completeness.expected == 11
+
+
+@pytest.mark.django_db(transaction=True)
+def test_cached_status_takes_five_queries_for_one_department_or_many(django_assert_num_queries):
+    def department_with_measures(count):
+        department = DepartmentFactory()
+        initiative = InitiativeFactory(department=department, year=2026)
+        for _ in range(count):
+            measure = MeasureFactory(initiative=initiative, start_month=dt.date(2025, 1, 1))
+            for month in range(1, 13):
+                MeasurementFactory(
+                    measure=measure, month=dt.date(2026, month, 1) if month < 11 else dt.date(2025, month, 1)
+                )
+
+    def run():
+        return status.totals(status.department_rows(Department.objects.all(), year=2026, today=TODAY))
+
+    department_with_measures(1)
+    run()  # computes and stores
+    with django_assert_num_queries(5):  # cross, departments + teams, initiatives, measures + summaries, sections
+        small = run()
+    for _ in range(5):
+        department_with_measures(4)
+    run()
+    with django_assert_num_queries(5):
+        large = run()
+    assert (small.departments, small.signals.measures) == (1, 1)
+    assert (large.departments, large.signals.measures) == (6, 21)

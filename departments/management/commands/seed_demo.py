@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from departments.demo import DEMO_PASSWORD, USERS, seed
+from measurements.summary import forget_all as forget_cached_summaries
 
 
 class Command(BaseCommand):
@@ -25,6 +26,7 @@ class Command(BaseCommand):
         if options["scale"] == "region":
             return self.handle_region()
         counts = seed(timezone.localdate())
+        forget_cached_summaries()  # the seed writes values in bulk, past the model signals
         self.stdout.write(
             self.style.SUCCESS(
                 "Demodata klar: {hospitals} sygehuse, {departments} afdelinger, {sections} afsnit, "
