@@ -65,12 +65,15 @@ def main(argv=None) -> int:
             "queries": queries,
         }
         if args.status_runs:
+            cpu = []
             result["status_ms"], result["status_samples_ms"] = scenarios.time_median(
-                scenarios.status_function(), runs=args.status_runs
+                scenarios.status_function(), runs=args.status_runs, cpu=cpu
             )
+            result["status_cpu_ms"] = cpu[0]
     elif args.command == "status":
-        median, samples = scenarios.time_median(scenarios.status_function(), runs=args.runs)
-        result = {"status_ms": median, "samples_ms": samples}
+        cpu = []
+        median, samples = scenarios.time_median(scenarios.status_function(), runs=args.runs, cpu=cpu)
+        result = {"status_ms": median, "samples_ms": samples, "cpu_ms": cpu[0]}
     elif args.command in {"report-one", "report-batch", "export", "queue"}:
         if not scenarios.reports_available():
             result = {"missing": "reports and exports (issue 5) are not on this branch yet"}

@@ -411,7 +411,9 @@ def table(results: dict, detail: dict) -> str:
         value = results.get(f"status_ms_{scale}")
         if value is not None:
             budget = f"  (budget ≤ {STATUS_BUDGET_MS} ms: {'ok' if value <= STATUS_BUDGET_MS else 'MISSED'})"
-            lines.append(f"status function, {scale}: {value} ms" + (budget if scale == "region" else ""))
+            cpu = detail.get(f"status_cpu_ms_{scale}")
+            cpu_text = f" (of which {cpu} ms CPU in this process)" if cpu is not None else ""
+            lines.append(f"status function, {scale}: {value} ms{cpu_text}" + (budget if scale == "region" else ""))
     queries = results.get("queries") or {}
     names = sorted({n for per in queries.values() for n in per})
     if queries:

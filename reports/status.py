@@ -195,14 +195,14 @@ class DepartmentStatus:
         objects = self.loader.objects()
         return [_from_payload(objects[pk], payload) for pk, payload in self.summaries]
 
-    @property
+    @functools.cached_property
     def completeness(self) -> CompletenessTotal:
         return CompletenessTotal(
             expected=sum(payload["expected"] for _pk, payload in self.summaries),
             present=sum(payload["present"] for _pk, payload in self.summaries),
         )
 
-    @property
+    @functools.cached_property
     def signals(self) -> SignalCounts:
         signals = [payload["signal"] for _pk, payload in self.summaries]
         return SignalCounts(
