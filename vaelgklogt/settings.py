@@ -111,6 +111,9 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+if env_bool("TESTING"):
+    # Test runs only (set by `make test`): a fast hasher, so the many test users do not each cost a PBKDF2 run.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # --- end trust ---
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "start"
