@@ -79,3 +79,12 @@ def test_every_answer_carries_the_policy(client, db):
     for url in (reverse("login"), reverse("healthz"), "/does-not-exist/"):
         header = client.get(url)["Content-Security-Policy"]
         assert "script-src 'self'" in header and "'unsafe-eval'" not in header
+
+
+def test_every_environment_variable_is_documented_in_env_example():
+    import re
+
+    settings_source = (ROOT / "vaelgklogt" / "settings.py").read_text()
+    read = set(re.findall(r"env_(?:str|bool|int|list)\(\s*\"([A-Z0-9_]+)\"", settings_source))
+    documented = set(re.findall(r"^#?\s*([A-Z0-9_]+)=", (ROOT / ".env.example").read_text(), flags=re.M))
+    assert read - documented == set()
