@@ -32,7 +32,9 @@ def test_every_url_pattern_has_an_entry_in_the_matrix():
     names = {p.name for p in m.matrix_patterns()}
     missing = sorted(names - m.MATRIX.keys())
     stale = sorted(m.MATRIX.keys() - names)
-    assert not missing, f"URL patterns without an access-matrix entry (add them to tests/trust/url_matrix.py): {missing}"
+    assert not missing, (
+        f"URL patterns without an access-matrix entry (add them to tests/trust/url_matrix.py): {missing}"
+    )
     assert not stale, f"matrix entries for URL names that no longer exist: {stale}"
 
 

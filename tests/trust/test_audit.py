@@ -103,8 +103,17 @@ def test_record_helper_for_exports_and_downloads(rf, kdk, home):
 
     event.refresh_from_db()
     assert (event.user, event.username, event.outcome) == (kdk, "kdk", "success")
-    assert (event.object_type, event.object_id, event.object_repr) == ("departments.Department", str(home.pk), home.name)
-    assert (event.path, event.method, event.ip_address, event.detail) == ("/rapporter/7/download", "GET", "10.0.0.9", "pdf")
+    assert (event.object_type, event.object_id, event.object_repr) == (
+        "departments.Department",
+        str(home.pk),
+        home.name,
+    )
+    assert (event.path, event.method, event.ip_address, event.detail) == (
+        "/rapporter/7/download",
+        "GET",
+        "10.0.0.9",
+        "pdf",
+    )
 
 
 def test_record_helper_never_breaks_the_callers_action(rf, kdk, monkeypatch):
@@ -122,7 +131,12 @@ def test_record_helper_never_breaks_the_callers_action(rf, kdk, monkeypatch):
 
 def _event(user, action=A.LOGIN, outcome="success", at=None, **fields):
     return AuditEvent.objects.create(
-        at=at or timezone.now(), user=user, username=user.username if user else "", action=action, outcome=outcome, **fields
+        at=at or timezone.now(),
+        user=user,
+        username=user.username if user else "",
+        action=action,
+        outcome=outcome,
+        **fields,
     )
 
 

@@ -65,9 +65,7 @@ def test_pg_dump_and_pg_restore_give_the_same_data(transactional_db, tmp_path, c
     _psql(env, "postgres", f'DROP DATABASE IF EXISTS "{target}"')
     _psql(env, "postgres", f'CREATE DATABASE "{target}"')
     try:
-        subprocess.run(
-            ["pg_restore", "--no-owner", "--exit-on-error", "-d", target, str(dump)], env=env, check=True
-        )
+        subprocess.run(["pg_restore", "--no-owner", "--exit-on-error", "-d", target, str(dump)], env=env, check=True)
         before_counts, before_sums = _snapshot(env, source)
         after_counts, after_sums = _snapshot(env, target)
     finally:

@@ -27,7 +27,10 @@ def test_lockout_after_failure_limit_even_with_right_password(client, kdk, setti
     assert right.status_code == 429
     assert SESSION_KEY not in client.session
 
-    assert AuditEvent.objects.filter(action=AuditEvent.Action.LOGIN_FAILED, user=kdk).count() == settings.AXES_FAILURE_LIMIT + 1
+    assert (
+        AuditEvent.objects.filter(action=AuditEvent.Action.LOGIN_FAILED, user=kdk).count()
+        == settings.AXES_FAILURE_LIMIT + 1
+    )
     locked_event = AuditEvent.objects.filter(action=AuditEvent.Action.LOCKED_OUT).first()
     assert (locked_event.user, locked_event.outcome) == (kdk, "refused")
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.LOGIN).exists()
@@ -49,7 +52,9 @@ def test_lockout_ends_after_cool_off(client, kdk, settings):
         _try(client, "wrong")
     assert _try(client, "pw").status_code == 429
 
-    AccessAttempt.objects.update(attempt_time=dt.datetime.now(dt.UTC) - settings.AXES_COOLOFF_TIME - dt.timedelta(minutes=1))
+    AccessAttempt.objects.update(
+        attempt_time=dt.datetime.now(dt.UTC) - settings.AXES_COOLOFF_TIME - dt.timedelta(minutes=1)
+    )
 
     response = _try(client, "pw")
     assert response.status_code == 302

@@ -51,7 +51,9 @@ def signed_in_user(client):
 
 
 def roles_of(user):
-    return sorted((m.role, m.department.code if m.department_id else None) for m in Membership.objects.filter(user=user))
+    return sorted(
+        (m.role, m.department.code if m.department_id else None) for m in Membership.objects.filter(user=user)
+    )
 
 
 CLAIMS = {
@@ -167,7 +169,9 @@ def test_user_without_a_valid_role_is_refused_and_loses_old_roles(client, sso, h
 
 
 def test_sso_cannot_take_over_a_local_break_glass_account(client, sso, home, kdk):
-    response = sign_in_via_idp(client, sso, {**CLAIMS, "sub": "other-oid", "preferred_username": "kdk", "roles": ["vk.noegle:ort"]})
+    response = sign_in_via_idp(
+        client, sso, {**CLAIMS, "sub": "other-oid", "preferred_username": "kdk", "roles": ["vk.noegle:ort"]}
+    )
 
     assert response.status_code == 302
     user = signed_in_user(client)

@@ -79,7 +79,9 @@ class Cast:
             objects[f"{prefix}_measurement"] = (
                 Measurement.objects.filter(measure__initiative__department=department).order_by("pk").first()
             )
-            objects[f"{prefix}_action"] = Action.objects.filter(initiative__department=department).order_by("pk").first()
+            objects[f"{prefix}_action"] = (
+                Action.objects.filter(initiative__department=department).order_by("pk").first()
+            )
             objects[f"{prefix}_opt_out"] = (
                 Recommendation.objects.filter(owner_department=department, shared=False).order_by("pk").first()
             )
