@@ -53,6 +53,7 @@ def app_env(**extra) -> dict:
         "DATABASE_CONN_MAX_AGE": "60",
         "AXES_ENABLED": "false",  # 20 users signing in from one address within a second is not an attack here
         "DJANGO_ALLOW_ASYNC_UNSAFE": "",
+        "DJANGO_SETTINGS_MODULE": "vaelgklogt.settings",
     }
     env.update({k: str(v) for k, v in extra.items()})
     return env
