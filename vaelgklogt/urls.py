@@ -22,4 +22,5 @@ urlpatterns = [
     # trust (issue 6): audit trail pages and single sign-on (404 while SSO is off)
     path("log/", include("departments.audit_urls")),
     path("oidc/", include("departments.oidc_urls")),
+    path("", include("reports.urls")),
 ]
