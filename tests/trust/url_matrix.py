@@ -129,6 +129,16 @@ MATRIX: dict[str, Entry] = {
     "audit:mine": Entry(get=signed_in(OK)),
     "oidc_authentication_init": Entry(get=everyone(NOT_FOUND), page=False),
     "oidc_authentication_callback": Entry(get=everyone(NOT_FOUND), page=False),
+    # dashboards (issue 4): a department's own people, hospital management and KDK; outsiders get 404
+    "reports:department_dashboard_mine": Entry(get=signed_in(REDIRECT), page=False, note="to the user's department"),
+    "reports:department_dashboard": Entry(
+        get=_roles(LOGIN, NOT_FOUND, OK, OK, OK, OK), kwargs=lambda c: {"pk": c.home.pk}
+    ),
+    "reports:board": Entry(get=_roles(LOGIN, NOT_FOUND, OK, OK, OK, OK), kwargs=lambda c: {"pk": c.home.pk}),
+    "reports:measure_chart": Entry(
+        get=_roles(LOGIN, NOT_FOUND, OK, OK, OK, OK), kwargs=lambda c: {"pk": c.home_measure.pk}
+    ),
+    "reports:hospital_status": Entry(get=_roles(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK)),
 }
 
 
