@@ -31,7 +31,7 @@ UNTRACKED = {AuditEvent}  # a refusal writes its own audit entry
 def test_every_url_pattern_has_an_entry_in_the_matrix():
     names = {p.name for p in m.matrix_patterns()}
     missing = sorted(names - m.MATRIX.keys())
-    stale = sorted(m.MATRIX.keys() - names)
+    stale = sorted(m.MATRIX.keys() - names - m.AWAITING_MERGE)
     assert not missing, (
         f"URL patterns without an access-matrix entry (add them to tests/trust/url_matrix.py): {missing}"
     )
@@ -60,6 +60,13 @@ def cast(home, away, leder, noegle, udenfor, kdk, direktion):
         RecommendationFactory(kind="local", owner_department=department, title=f"Fravalg {department.code}")
         assert section
     MeetingFactory()
+    try:
+        from reports.models import Report
+    except ImportError:
+        Report = None
+    if Report is not None and hasattr(Report, "Kind"):
+        for department in (home, away):
+            Report.objects.create(kind="quality_team", department=department, period="2026Q1", status="done")
     return m.Cast.for_departments(home, away)
 
 
@@ -94,6 +101,8 @@ def _describe(response) -> str:
 
 @pytest.mark.parametrize("name", sorted(m.MATRIX))
 def test_access_matrix(name, cast, request):
+    if name in m.AWAITING_MERGE and name not in {p.name for p in m.matrix_patterns()}:
+        pytest.skip(f"{name}: its branch is not merged yet")
     entry = m.MATRIX[name]
     kwargs = entry.kwargs(cast) if entry.kwargs else {}
     url = reverse(name, kwargs=kwargs)

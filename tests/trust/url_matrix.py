@@ -89,6 +89,13 @@ class Cast:
             objects[f"{prefix}_team"] = team
             objects[f"{prefix}_team_member"] = team.members.order_by("pk").first() if team else None
         objects["recommendation"] = Recommendation.objects.filter(kind="national").order_by("pk").first()
+        try:
+            from reports.models import Report
+        except ImportError:  # report jobs not merged yet
+            Report = None
+        for prefix, department in (("home", home), ("away", away)):
+            reports = Report.objects.filter(department=department).order_by("pk") if Report else None
+            objects[f"{prefix}_report"] = reports.first() if reports is not None else None
         objects["meeting"] = Meeting.objects.order_by("pk").first()
         return cls(home=home, away=away, objects=objects)
 
@@ -115,6 +122,25 @@ class Entry:
     note: str = ""
 
 
+def post_only(post: dict, **kwargs) -> Entry:
+    """A view that only changes things: GET is refused (405 once signed in)."""
+    return Entry(get=signed_in(NOT_ALLOWED), post=post, page=False, **kwargs)
+
+
+def _n(value):
+    return NOT_REFUSED if value == OK else value
+
+
+def writes(get: dict) -> dict:
+    """The POST expectation that mirrors a GET one: allowed roles are not refused, the others are, in the same way."""
+    return {role: _n(outcome) for role, outcome in get.items()}
+
+
+HOME_READERS = _roles(LOGIN, NOT_FOUND, OK, OK, OK, OK)  # own department, hospital management, KDK
+HOME_MANAGERS = _roles(LOGIN, NOT_FOUND, FORBIDDEN, OK, FORBIDDEN, OK)  # management (and tovholder), KDK
+KDK_ONLY = _roles(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)
+
+
 # --- the matrix ------------------------------------------------------------------------------------------------------
 
 MATRIX: dict[str, Entry] = {
@@ -139,7 +165,116 @@ MATRIX: dict[str, Entry] = {
         get=_roles(LOGIN, NOT_FOUND, OK, OK, OK, OK), kwargs=lambda c: {"pk": c.home_measure.pk}
     ),
     "reports:hospital_status": Entry(get=_roles(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK)),
+    # monthly entry (issue 3): key persons and management of the department, KDK; hospital management reads only
+    "measurements:mine": Entry(get=signed_in(OK)),
+    "measurements:entry": Entry(
+        get=_roles(LOGIN, NOT_FOUND, OK, OK, NOT_FOUND, OK), kwargs=lambda c: {"pk": c.home_measure.pk}
+    ),
+    "measurements:save_row": post_only(
+        _roles(LOGIN, NOT_FOUND, NOT_REFUSED, NOT_REFUSED, NOT_FOUND, NOT_REFUSED),
+        kwargs=lambda c: {"pk": c.home_measure.pk, "month": c.home_measure.start_month or _first_month()},
+    ),
+    "measurements:history": Entry(get=HOME_READERS, kwargs=lambda c: {"pk": c.home_measure.pk}),
+    "measurements:add_action": post_only(
+        _roles(LOGIN, NOT_FOUND, NOT_REFUSED, NOT_REFUSED, NOT_FOUND, NOT_REFUSED),
+        kwargs=lambda c: {"pk": c.home_measure.pk},
+    ),
+    "measurements:import": Entry(
+        get=_roles(LOGIN, OK, OK, OK, FORBIDDEN, OK), post=writes(_roles(LOGIN, OK, OK, OK, FORBIDDEN, OK))
+    ),
+    "measurements:import_commit": post_only(
+        _roles(LOGIN, NOT_REFUSED, NOT_REFUSED, NOT_REFUSED, FORBIDDEN, NOT_REFUSED),
+        note="without a previewed file: back to the import page",
+    ),
+    "measurements:import_template": Entry(get=_roles(LOGIN, OK, OK, OK, FORBIDDEN, OK), page=False),
+    "measurements:locks": Entry(get=KDK_ONLY),
+    "measurements:lock_reopen": post_only(writes(KDK_ONLY)),
+    "measurements:lock_relock": post_only(writes(KDK_ONLY)),
+    # reports and exports (issue 5)
+    "reports:list": Entry(get=signed_in(OK)),
+    "reports:build": post_only(signed_in(NOT_REFUSED), note="the form offers only departments the user may steer"),
+    "reports:export_status": Entry(
+        get=_roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, 400, 400), page=False, note="400: no hospital chosen"
+    ),
+    "reports:row": Entry(get=HOME_READERS, page=False, kwargs=lambda c: {"pk": c.home_report.pk}),
+    "reports:rebuild": post_only(
+        _roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_REFUSED, NOT_FOUND, NOT_REFUSED),
+        kwargs=lambda c: {"pk": c.home_report.pk},
+    ),
+    "reports:download": Entry(
+        get=_roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
+        page=False,
+        kwargs=lambda c: {"pk": c.home_report.pk, "fmt": "pdf"},
+        note="the cast's report has no built file; downloads of built reports: tests/reports",
+    ),
+    # department workspace, catalogue, initiatives, meetings (issue 8)
+    "departments:workspace_mine": Entry(get=_roles(LOGIN, REDIRECT, REDIRECT, REDIRECT, OK, OK)),
+    "departments:workspace": Entry(get=HOME_READERS, kwargs=lambda c: {"pk": c.home.pk}),
+    "departments:team": Entry(get=HOME_READERS, kwargs=lambda c: {"pk": c.home.pk}),
+    "departments:team_establish": post_only(writes(HOME_MANAGERS), kwargs=lambda c: {"pk": c.home.pk}),
+    "departments:member_add": post_only(writes(HOME_MANAGERS), kwargs=lambda c: {"pk": c.home.pk}),
+    "departments:member_edit": Entry(
+        get=HOME_MANAGERS, post=writes(HOME_MANAGERS), kwargs=lambda c: {"pk": c.home_team_member.pk}
+    ),
+    "departments:member_remove": post_only(
+        _roles(LOGIN, NOT_FOUND, FORBIDDEN, NOT_REFUSED, REFUSED, (302, 404)),
+        kwargs=lambda c: {"pk": c.home_team_member.pk},
+        note="leder removes the member; direktion and kdk then find it gone (404)",
+    ),
+    "initiatives:catalogue": Entry(get=signed_in(OK)),
+    "initiatives:recommendation": Entry(
+        get=HOME_READERS, kwargs=lambda c: {"pk": (c.home_opt_out or c.away_opt_out or c.recommendation).pk}
+    ),
+    "initiatives:select": Entry(
+        get=_roles(LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, OK),
+        post=writes(_roles(LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, OK)),
+        kwargs=lambda c: {"pk": c.recommendation.pk},
+    ),
+    "initiatives:opt_out_share": post_only(
+        writes(_roles(LOGIN, NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
+        kwargs=lambda c: {"pk": c.home_opt_out.pk},
+    ),
+    "initiatives:opt_out_create": Entry(
+        get=_roles(LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, OK),
+        post=writes(_roles(LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, OK)),
+    ),
+    "initiatives:initiative": Entry(get=HOME_READERS, kwargs=lambda c: {"pk": c.home_initiative.pk}),
+    "initiatives:initiative_edit": Entry(
+        get=HOME_MANAGERS, post=writes(HOME_MANAGERS), kwargs=lambda c: {"pk": c.home_initiative.pk}
+    ),
+    "initiatives:initiative_status": post_only(writes(HOME_MANAGERS), kwargs=lambda c: {"pk": c.home_initiative.pk}),
+    "initiatives:measure_create": Entry(
+        get=HOME_MANAGERS, post=writes(HOME_MANAGERS), kwargs=lambda c: {"pk": c.home_initiative.pk}
+    ),
+    "initiatives:measure_edit": Entry(
+        get=HOME_MANAGERS, post=writes(HOME_MANAGERS), kwargs=lambda c: {"pk": c.home_measure.pk}
+    ),
+    "initiatives:cross_hospital": Entry(get=signed_in(OK), post=writes(KDK_ONLY)),
+    "initiatives:join_cross_hospital": post_only(writes(_roles(LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN))),
+    "initiatives:meetings": Entry(get=signed_in(OK), post=writes(KDK_ONLY)),
+    "initiatives:meeting_edit": Entry(get=KDK_ONLY, post=writes(KDK_ONLY), kwargs=lambda c: {"pk": c.meeting.pk}),
+    "initiatives:meeting_delete": post_only(writes(KDK_ONLY), kwargs=lambda c: {"pk": c.meeting.pk}),
+    "initiatives:quality_meeting_create": Entry(
+        get=HOME_MANAGERS, post=writes(HOME_MANAGERS), kwargs=lambda c: {"pk": c.home.pk}
+    ),
 }
+
+#: Entries for URLs of branches being merged right now (issues 3, 5 and 8). Until a name exists, its entry is not
+#: stale and its test is skipped; once every branch is on main this set can be emptied.
+AWAITING_MERGE = {name for name in MATRIX if name.split(":")[0] in {"measurements", "departments", "initiatives"}} | {
+    "reports:list",
+    "reports:build",
+    "reports:export_status",
+    "reports:row",
+    "reports:rebuild",
+    "reports:download",
+}
+
+
+def _first_month():
+    import datetime as dt
+
+    return dt.date(2026, 1, 1)
 
 
 # --- walking the URL configuration ---------------------------------------------------------------------------------
