@@ -106,12 +106,42 @@ class SessionPolicyMiddleware:
         return None
 
 
+#: Views whose successful answers are audited here, by URL name: the export and the report download
+#: (reports app). The object is the URL's `pk` when there is one.
+AUDITED_VIEWS = {
+    "reports:download": (audit.Action.REPORT_DOWNLOAD, "reports.Report"),
+    "reports:export_status": (audit.Action.EXPORT, ""),
+}
+
+
+def _record_audited_view(request, response) -> None:
+    match = getattr(request, "resolver_match", None)
+    if match is None or match.view_name not in AUDITED_VIEWS or response.status_code != 200:
+        return
+    if getattr(request, "_vk_audited", False):  # the view recorded it itself
+        return
+    action, object_type = AUDITED_VIEWS[match.view_name]
+    pk = match.kwargs.get("pk", "")
+    detail = " ".join(f"{k}={v}" for k, v in sorted(match.kwargs.items()) if k != "pk")
+    query = request.GET.urlencode()
+    audit.record(
+        action=action,
+        request=request,
+        object_type=object_type if pk else "",
+        object_id=pk,
+        detail=(f"{detail} {query}".strip())[:500],
+    )
+
+
 class RefusedAccessAuditMiddleware:
+    """Audits refused authorizations, and the successful answers of the views in AUDITED_VIEWS."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
+        _record_audited_view(request, response)
         if response.status_code == 403 and not getattr(request, "_vk_refusal_recorded", False):
             audit.record(
                 action=audit.Action.ACCESS_REFUSED,

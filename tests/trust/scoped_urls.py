@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponse
-from django.urls import path
+from django.urls import include, path
 
 from departments.access import get_scoped_or_404
 from departments.models import Department
@@ -24,8 +24,14 @@ def forbidden_probe(request):
     raise PermissionDenied
 
 
+@login_required
+def download_probe(request, pk, fmt):
+    return HttpResponse(b"%PDF-1.7", content_type="application/pdf")
+
+
 urlpatterns = [
     *project_urlpatterns,
+    path("probe/reports/<int:pk>/hent/<str:fmt>/", include(([path("", download_probe, name="download")], "reports"))),
     path("probe/department/<int:pk>/", department_probe, name="probe_department"),
     path("probe/forbidden/", forbidden_probe, name="probe_forbidden"),
 ]

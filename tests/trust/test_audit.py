@@ -95,6 +95,14 @@ def test_forbidden_answer_is_recorded(client_for, direktion):
     assert (refused.user, refused.detail, refused.path) == (direktion, "403", "/probe/forbidden/")
 
 
+@pytest.mark.urls("tests.trust.scoped_urls")
+def test_report_download_is_recorded_by_url_name(client_for, leder):
+    response = client_for(leder).get("/probe/reports/42/hent/pdf/")
+    assert response.status_code == 200
+    [event] = events(action=A.REPORT_DOWNLOAD)
+    assert (event.user, event.object_type, event.object_id, event.detail) == (leder, "reports.Report", "42", "fmt=pdf")
+
+
 def test_record_helper_for_exports_and_downloads(rf, kdk, home):
     request = rf.get("/rapporter/7/download", REMOTE_ADDR="10.0.0.9")
     request.user = kdk
