@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 from django.template.defaultfilters import floatformat
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from departments.models import Department, LocalTeam, TeamMember
@@ -20,7 +21,7 @@ from measurements.models import Measure, Unit
 from measurements.periods import Completeness, completeness_for, measure_months
 from measurements.series import monthly_totals
 
-from . import status
+from . import chart_cache, status
 
 RECENT_ACTIONS = 8
 
@@ -108,7 +109,8 @@ class Dashboard:
 def department_dashboard(department, *, year: int, today: dt.date, kind: str | None = None) -> Dashboard:
     """Everything the department dashboard and the board show, for `department` in `year`.
 
-    `kind="run"` shows every chart as a run chart. Queries: the status row's plus four, whatever the data size.
+    `kind="run"` shows every chart as a run chart. Queries: the status row's plus four (three when every chart
+    is remembered, see `reports.chart_cache`), whatever the data size.
     """
     scope = Department.objects.filter(pk=department.pk)
     [row] = status.department_rows(scope, year=year, today=today)
@@ -122,22 +124,38 @@ def department_dashboard(department, *, year: int, today: dt.date, kind: str | N
         )
         .order_by("recommendation__title")
     )
-    measures = [entry.measure for entry in row.measures]
-    totals = monthly_totals(Measure.objects.filter(pk__in=[m.pk for m in measures])) if measures else {}
     by_initiative = {initiative.pk: InitiativeBlock(initiative) for initiative in initiatives}
+    # Charts are remembered per measure, keyed by its summary stamp (see reports.chart_cache): the values are read
+    # and the charts computed only for measures whose values, settings or actions changed since.
+    language = get_language()
+    planned = []
     for entry in row.measures:
         measure = entry.measure
-        block = by_initiative[measure.initiative_id]
-        block.cards.append(
-            measure_card(
-                measure,
-                today=today,
-                values=totals.get(measure.pk, ()),
-                actions=block.initiative.action_list,
-                completeness=entry.completeness,
-                kind=chart_kind(measure, kind),
-            )
+        chosen = chart_kind(measure, kind)
+        months = measure_months(measure, today=today)
+        actions = by_initiative[measure.initiative_id].initiative.action_list
+        key = chart_cache.chart_key(
+            measure, stamp=row.stamps.get(measure.pk), kind=chosen, months=months, actions=actions, language=language
         )
+        planned.append((entry, chosen, months, actions, key))
+    remembered = chart_cache.get_many(key for *_rest, key in planned)
+    missing = [entry.measure.pk for entry, *_rest, key in planned if key not in remembered]
+    totals = monthly_totals(Measure.objects.filter(pk__in=missing)) if missing else {}
+    fresh = {}
+    for entry, chosen, months, actions, key in planned:
+        measure = entry.measure
+        if key in remembered:
+            chart = chart_cache.for_measure(remembered[key], measure)
+        else:
+            chart = charts.chart_for_measure(
+                measure, months=months, values=totals.get(measure.pk, ()), actions=actions, kind=chosen
+            )
+            if key is not None:
+                fresh[key] = chart
+        by_initiative[measure.initiative_id].cards.append(
+            MeasureCard(measure=measure, chart=chart, completeness=entry.completeness)
+        )
+    chart_cache.set_many(fresh)
     actions = sorted(
         (action for initiative in initiatives for action in initiative.action_list),
         key=lambda action: (action.date, action.pk),

@@ -184,6 +184,8 @@ class DepartmentStatus:
     in_cross_hospital: bool = False
     #: (measure id, cached status payload) of each counted measure, in display order; see `measure_statuses`.
     summaries: list[tuple[int, dict]] = field(default_factory=list)
+    #: measure id → its summary's stamp (grows with every change to its values; None before it was first cached)
+    stamps: dict[int, int | None] = field(default_factory=dict)
     loader: _MeasureLoader | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -270,9 +272,10 @@ def department_rows(departments, *, year: int, today: dt.date, measures: bool = 
             )
         )
     if measures and rows:
-        by_department, loader = measure_summaries(scope, year=year, today=today)
+        by_department, loader, stamps = measure_summaries(scope, year=year, today=today)
         for row in rows:
             row.summaries = by_department.get(row.department.pk, [])
+            row.stamps = {pk: stamps[pk] for pk, _payload in row.summaries}
             row.loader = loader
     return rows
 
@@ -303,6 +306,7 @@ _FACTS = (
     "per_section",
     "summary__key",
     "summary__payload",
+    "summary__stamp",
 )
 
 
@@ -322,6 +326,7 @@ class _Facts:
     per_section: bool
     cached_key: str | None
     cached_payload: dict | None
+    stamp: int | None
 
     def measure(self) -> Measure:
         """An unsaved Measure with the fields the status computation reads (unit, period, baseline, direction)."""
@@ -340,7 +345,8 @@ class _Facts:
 
 
 def measure_summaries(departments, *, year: int, today: dt.date):
-    """Cached status payload of each counted measure, grouped by department id, and a loader for their objects.
+    """Cached status payload of each counted measure, grouped by department id, a loader for their objects, and
+    each measure's summary stamp.
 
     Each measure's result is kept in `measurements.summary` and recomputed only when its values (or anything else
     it depends on, see `_summary_key`) changed, so the hospital-wide status stays fast at region scale. Three
@@ -350,7 +356,7 @@ def measure_summaries(departments, *, year: int, today: dt.date):
     facts = [_Facts(*row) for row in counted.values_list(*_FACTS)]
     loader = _MeasureLoader([f.pk for f in facts])
     if not facts:
-        return {}, loader
+        return {}, loader, {}
     sections: dict[int, list[int]] = {}
     through = Initiative.sections.through.objects.filter(initiative__in=counted.values("initiative_id"))
     for initiative_id, section_id in through.values_list("initiative_id", "section_id").order_by("section_id"):
@@ -366,12 +372,12 @@ def measure_summaries(departments, *, year: int, today: dt.date):
     grouped: dict[int, list[tuple[int, dict]]] = {}
     for f in facts:
         grouped.setdefault(f.department_id, []).append((f.pk, payloads[f.pk]))
-    return grouped, loader
+    return grouped, loader, {f.pk: f.stamp for f in facts}
 
 
 def measure_statuses(departments, *, year: int, today: dt.date) -> dict[int, list[MeasureStatus]]:
     """Completeness and signal of each counted measure, grouped by department id (fixed number of queries)."""
-    grouped, loader = measure_summaries(departments, year=year, today=today)
+    grouped, loader, _stamps = measure_summaries(departments, year=year, today=today)
     objects = loader.objects() if grouped else {}
     return {
         department_id: [_from_payload(objects[pk], payload) for pk, payload in entries]

@@ -1,0 +1,52 @@
+"""Remembered chart computations for the dashboards, never stale: keyed by the measure's summary stamp.
+
+A dashboard chart costs its series, the Anhøj analysis and a plotly figure (a few ms for 120 months; a department
+at region scale shows eight). The result depends on the measure's stored values, its own fields, its initiative's
+actions, the chart type, the charted months and the language. The key holds all of them: the values through the
+`MeasureSummary` stamp (bumped in the same transaction as every write of a value, see `measurements.summary`), the
+rest literally. A save therefore changes the key, so an entry made before it is never read after it commits; an
+entry computed from values newer than its stamp is merely fresher. Without a stamp (no summary row yet, or inside
+a test's transaction) nothing is cached.
+
+Entries live in Django's default cache (per process with the default local-memory backend; a shared backend such
+as Redis, if configured, shares them between processes).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+
+from django.core.cache import cache
+
+from measurements.models import Measure
+
+#: Bump when what a chart contains changes (a new trace, another sentence): old entries are then never read.
+VERSION = 1
+TIMEOUT_SECONDS = 24 * 3600
+
+
+def chart_key(measure, *, stamp: int | None, kind: str | None, months, actions, language: str | None) -> str | None:
+    """The cache key of `measure`'s chart, or None when it cannot be cached (no summary stamp)."""
+    if stamp is None:
+        return None
+    fields = tuple(getattr(measure, field.attname) for field in Measure._meta.concrete_fields)
+    marks = tuple((action.pk, action.date, action.text) for action in actions)
+    span = (months[0], months[-1], len(months)) if months else ()
+    raw = repr((VERSION, stamp, kind, span, language, fields, marks))
+    return "vk:chart:" + hashlib.blake2b(raw.encode(), digest_size=20).hexdigest()
+
+
+def get_many(keys) -> dict:
+    wanted = [key for key in keys if key is not None]
+    return cache.get_many(wanted) if wanted else {}
+
+
+def set_many(charts: dict) -> None:
+    if charts:
+        cache.set_many(charts, TIMEOUT_SECONDS)
+
+
+def for_measure(chart, measure):
+    """A remembered chart handed out with the page's own Measure object (the cached one may be a copy)."""
+    return dataclasses.replace(chart, measure=measure)

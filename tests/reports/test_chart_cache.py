@@ -1,0 +1,76 @@
+"""Dashboard charts remembered per measure and keyed by its summary stamp: reused, and never stale after a save."""
+
+import datetime as dt
+from types import SimpleNamespace
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from measurements.models import Measurement
+from measurements.periods import add_months, last_complete_month
+from reports import chart_cache
+from tests.factories import InitiativeFactory, MeasureFactory, MeasurementFactory
+
+MONTHS = [dt.date(2026, m, 1) for m in range(1, 11)]
+
+
+def _key(measure, **changes):
+    arguments = {"stamp": 3, "kind": None, "months": MONTHS, "actions": [], "language": "da", **changes}
+    return chart_cache.chart_key(measure, **arguments)
+
+
+@pytest.mark.django_db
+def test_chart_key_names_everything_the_chart_depends_on():
+    measure = MeasureFactory(target=20)
+    base = _key(measure)
+    assert base == _key(measure)
+    assert _key(measure, stamp=None) is None
+    action = SimpleNamespace(pk=1, date=dt.date(2026, 5, 3), text="Ny instruks")
+    variants = [
+        _key(measure, stamp=4),
+        _key(measure, kind="run"),
+        _key(measure, months=MONTHS[1:]),
+        _key(measure, language="en"),
+        _key(measure, actions=[action]),
+        _key(measure, actions=[SimpleNamespace(pk=1, date=dt.date(2026, 5, 3), text="Ny instruks, rettet")]),
+    ]
+    measure.target = 25
+    variants.append(_key(measure))
+    assert len({base, *variants}) == len(variants) + 1
+
+
+def _department_with_a_measure(home, months=14):
+    end = last_complete_month(timezone.localdate())
+    start = add_months(end, -(months - 1))
+    measure = MeasureFactory(initiative=InitiativeFactory(department=home, year=end.year), start_month=start)
+    for offset in range(months):
+        MeasurementFactory(measure=measure, month=add_months(start, offset), numerator=3, denominator=10)
+    return measure, end
+
+
+def _latest_text(client, url):
+    response = client.get(url)
+    [card] = response.context["dashboard"].cards
+    return card.latest_text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_dashboard_reuses_remembered_charts_and_shows_a_save_at_once(client_for, leder, home):
+    cache.clear()
+    measure, end = _department_with_a_measure(home)
+    client = client_for(leder)
+    url = reverse("reports:department_dashboard", args=[home.pk])
+    assert _latest_text(client, url) == "30,0 %"  # computes the summary (the first visit has no stamp yet)
+    assert _latest_text(client, url) == "30,0 %"  # stamp known: the chart is computed and remembered
+    with CaptureQueriesContext(connection) as remembered:
+        assert _latest_text(client, url) == "30,0 %"
+    assert not any("SUM(" in q["sql"] for q in remembered.captured_queries)  # no values read for the chart
+
+    value = Measurement.objects.get(measure=measure, month=end)
+    value.numerator = 6
+    value.save()  # as any write does: the summary stamp moves on in the same transaction
+    assert _latest_text(client, url) == "60,0 %"
