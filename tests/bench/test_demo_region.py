@@ -4,7 +4,7 @@ import datetime as dt
 from io import StringIO
 
 import pytest
-from django.contrib.auth import authenticate
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db.models import Count
 
@@ -33,8 +33,6 @@ def test_region_seed_counts_come_out_as_asked(tiny):
     assert Section.objects.count() == tiny["sections"] == 30
     assert Measure.objects.count() == tiny["measures"] == 70
     assert Measurement.objects.count() == tiny["values"] == 70 * 24
-    from django.contrib.auth import get_user_model
-
     assert get_user_model().objects.count() == tiny["users"] == 40
 
 
@@ -71,13 +69,17 @@ def test_region_seed_is_shaped_like_the_demo(tiny):
         assert set(measure.measurements.values_list("section_id", flat=True)) <= allowed
 
 
+def _demo_user(username):
+    user = get_user_model().objects.get(username=username)
+    assert user.check_password("demo") and user.is_active
+    return user
+
+
 def test_region_seed_gives_the_demo_users_their_roles(tiny):
-    leder = authenticate(username="leder", password="demo")
-    assert leder is not None
-    udenfor = authenticate(username="udenfor", password="demo")
+    leder, udenfor = _demo_user("leder"), _demo_user("udenfor")
     assert access_for(leder).manage and not (access_for(leder).visible & access_for(udenfor).visible)
-    assert access_for(authenticate(username="kdk", password="demo")).is_kdk
-    assert access_for(authenticate(username="direktion", password="demo")).sees_hospital_group
+    assert access_for(_demo_user("kdk")).is_kdk
+    assert access_for(_demo_user("direktion")).sees_hospital_group
     # Every department has a manager and the hospital group has KDK and hospital management.
     managed = set(Membership.objects.filter(role=Role.MANAGEMENT).values_list("department", flat=True))
     assert managed == set(Department.objects.values_list("pk", flat=True))
