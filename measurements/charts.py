@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -33,6 +36,8 @@ KINDS_BY_UNIT: dict[str, tuple[str, ...]] = {
     Unit.RATE: ("u", "run"),
     Unit.COUNT: ("run", "i"),
 }
+
+_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 #: At most this many month labels on the x axis (every k-th month is labelled on long series).
 MAX_TICKS = 8
@@ -122,6 +127,13 @@ class MeasureChart:
     @property
     def kind_label(self) -> str:
         return kind_label(self.kind)
+
+    @functools.cached_property
+    def figure_json(self) -> str:
+        """The figure as JSON safe inside ``<script type="application/json">`` (what `json_script` writes: ``<``,
+        ``>`` and ``&`` escaped), serialised once per chart, also when the chart is remembered (`reports.chart_cache`)."""
+        text = json.dumps(self.figure, cls=DjangoJSONEncoder).translate(_JSON_SCRIPT_ESCAPES)
+        return mark_safe(text)  # safe: the characters that could end the script element are escaped
 
     @property
     def default_kind(self) -> str:

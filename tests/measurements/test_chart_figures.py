@@ -65,3 +65,14 @@ def test_month_labels_follow_the_active_language():
     with translation.override("en"):
         english = charts.month_label(dt.date(2026, 5, 1))
     assert danish == "maj 2026" and english.startswith("May")
+
+
+def test_figure_json_is_exactly_what_json_script_writes():
+    from django.utils.html import json_script
+
+    measure = Measure(name="A < B & C", unit=Unit.PROPORTION, rate_per=1, direction="lower")
+    actions = [SimpleNamespace(date=dt.date(2023, 9, 10), text="</script><b>tiltag & mere</b>")]
+    values = [(m, 30, 100) for m in MONTHS]
+    chart = charts.chart_for_measure(measure, months=MONTHS, values=values, actions=actions)
+    assert str(json_script(chart.figure, "x")) == f'<script id="x" type="application/json">{chart.figure_json}</script>'
+    assert "</script>" not in chart.figure_json
