@@ -57,5 +57,7 @@ def _light(chart):
 
 
 def for_measure(chart, measure):
-    """A remembered chart handed out with the page's own Measure object (the cached one may be a copy)."""
-    return dataclasses.replace(chart, measure=measure)
+    """A remembered chart handed out with the page's own Measure object (the cached one is a copy). The chart was
+    unpickled for this request alone, so it is changed in place: a new instance would lose its serialised figure."""
+    object.__setattr__(chart, "measure", measure)
+    return chart
