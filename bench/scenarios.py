@@ -64,14 +64,15 @@ def department_of(username: str) -> Department:
 
 
 def entry_measure(username: str):
-    """The measure the entry scenarios use: the user's current-year measure with the most sections, then values."""
+    """The measure the entry scenarios use: the user's current-year proportion measure recorded for the whole
+    department (one cell per month at both scales, so the pages compare like with like), with the most values."""
     from measurements.models import Measure
 
     return (
         Measure.objects.enterable_by(get_user_model().objects.get(username=username))
-        .filter(initiative__year=timezone.localdate().year)
-        .annotate(slots=models.Count("initiative__sections", distinct=True), values=models.Count("measurements"))
-        .order_by("-per_section", "-slots", "-values", "pk")
+        .filter(initiative__year=timezone.localdate().year, unit="proportion", per_section=False)
+        .annotate(values=models.Count("measurements"))
+        .order_by("-values", "pk")
         .first()
     )
 
@@ -281,11 +282,14 @@ def reports_available() -> bool:
 
 def report_one(username: str = DASHBOARD_USER) -> dict:
     """Build one department's quality-team report for the last complete quarter, in this process, timed."""
-    from reports.quarters import Quarter
-    from reports.services import request_report, run_report
+    from reports import models, quarters, services  # one statement: issue 5's modules, imported late
 
-    from reports.models import Report
-
+    Report, Quarter, request_report, run_report = (
+        models.Report,
+        quarters.Quarter,
+        services.request_report,
+        services.run_report,
+    )
     department = department_of(username)
     quarter = Quarter.last_complete(timezone.localdate())
     _warm_imports()
@@ -311,12 +315,10 @@ def _warm_imports() -> None:
 
 def report_batch(*, timeout: float) -> dict:
     """Ask for every department's quality-team report (sent to the broker) and wait until all are built."""
-    from reports.quarters import Quarter
-    from reports.services import request_report
+    from reports import models, quarters, services
 
-    from reports.models import Report
-
-    quarter = Quarter.last_complete(timezone.localdate())
+    Report, request_report = models.Report, services.request_report
+    quarter = quarters.Quarter.last_complete(timezone.localdate())
     started = time.perf_counter()
     ids = [
         request_report(kind=Report.Kind.QUALITY_TEAM, period=quarter, department=department, rebuild=True).pk
