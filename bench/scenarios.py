@@ -304,13 +304,19 @@ def report_one(username: str = DASHBOARD_USER) -> dict:
 
 
 def _warm_imports() -> None:
-    """Import what a report build imports, as a Celery worker has after its first task: the figure is the cost of
-    one report in a running worker, not of importing WeasyPrint (seconds without byte-code caches)."""
+    """Import what a report build imports and start the chart engine, as a Celery worker has after its first task:
+    the figure is the cost of one report in a running worker, not of importing WeasyPrint (seconds without
+    byte-code caches) or of starting Chromium."""
     import importlib
 
     for module in ("weasyprint", "kaleido", "plotly.io", "reports.documents"):
         with contextlib.suppress(ImportError):
             importlib.import_module(module)
+    # A running worker has its chart engine (Chromium) open already, when the reports keep one per process.
+    render = importlib.import_module("reports.documents.render") if reports_available() else None
+    if render is not None and hasattr(render, "shared_session"):
+        with render.shared_session():
+            pass
 
 
 def report_batch(*, timeout: float) -> dict:
