@@ -136,6 +136,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "vaelgklogt@example.invalid")
 
 # Domain settings.
 VAELGKLOGT_LOCK_DAYS = env_int("VAELGKLOGT_LOCK_DAYS", 15)
+# Largest file the measurement import accepts, in bytes (web upload and manage.py import_measurements).
+VAELGKLOGT_IMPORT_MAX_BYTES = env_int("VAELGKLOGT_IMPORT_MAX_BYTES", 2_000_000)
 
 LOGGING = {
     "version": 1,

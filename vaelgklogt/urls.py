@@ -18,5 +18,6 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("maalinger/", include("measurements.urls")),
     path("admin/", admin.site.urls),
 ]
