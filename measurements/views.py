@@ -19,6 +19,7 @@ from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -116,6 +117,17 @@ class Cell:
     version: int | None = None
     errors: dict = field(default_factory=dict)
     conflict: MeasurementConflict | None = None
+
+    @property
+    def entered_text(self) -> str:
+        if self.value is None:
+            return ""
+        user = self.value.entered_by
+        who = (user.get_full_name() or user.get_username()) if user else _("systemet")
+        return _("Registreret af %(who)s, %(when)s") % {
+            "who": who,
+            "when": date_format(timezone.localtime(self.value.entered_at), "j. F Y"),
+        }
 
 
 @dataclass
@@ -488,6 +500,7 @@ def import_upload(request):
     context = {
         "form": form,
         "preview": preview,
+        "problems": preview.problems if preview else [],
         "columns": imports.COLUMNS,
         "max_bytes": imports.max_bytes(),
         "max_rows": imports.MAX_ROWS,
@@ -508,7 +521,8 @@ def import_commit(request):
     except NotSaved as exc:
         context = {
             "form": ImportForm(),
-            "commit_problems": imports.problems_from(exc),
+            "commit_problems": True,
+            "problems": imports.problems_from(exc),
             "columns": imports.COLUMNS,
             "max_bytes": imports.max_bytes(),
             "max_rows": imports.MAX_ROWS,
