@@ -28,10 +28,11 @@ from initiatives.actions import action_create
 from initiatives.models import Action
 
 from . import imports
+from .charts import chart_for_measure
 from .forms import ActionForm, ImportForm, RelockForm, ReopenForm
 from .locking import Locks, lock_date, lock_days, month_label, month_relock, month_reopen, reopened_now
 from .models import LockChange, Measure, Measurement, Unit
-from .periods import completeness_for, last_complete_month, measure_slots
+from .periods import completeness_for, last_complete_month, measure_months, measure_slots
 from .services import (
     Entry,
     MeasurementConflict,
@@ -225,13 +226,19 @@ def _grid_context(request, measure, *, shown: int, today, chart=True) -> dict:
         "columns": len(slots) * (3 if measure.unit != Unit.COUNT else 2) + 1,
     }
     if chart:
-        context.update(_chart_context(measure, values=values, actions=context["actions"], today=today))
+        context.update(_chart_context(measure, values=list(values.values()), actions=context["actions"], today=today))
     return context
 
 
 def _chart_context(measure, *, values, actions, today) -> dict:
-    """The run chart beside the grid (filled in once the chart module is available)."""
-    return {"chart": None}
+    """The measure's chart beside the grid: every due month, and the running month once it has a value."""
+    months = measure_months(measure, today=today)
+    current = today.replace(day=1)
+    if any(value.month == current for value in values) and current not in months:
+        months.append(current)
+    if not months:
+        return {"chart": None}
+    return {"chart": chart_for_measure(measure, months=months, values=values, actions=actions)}
 
 
 @login_required
@@ -343,7 +350,7 @@ def save_row(request, pk, month):
     }
     if failure is None:
         actions = list(Action.objects.filter(initiative=measure.initiative))
-        context.update(_chart_context(measure, values=values, actions=actions, today=today))
+        context.update(_chart_context(measure, values=list(values.values()), actions=actions, today=today))
         context["chart_oob"] = True
     return render(request, "measurements/entry.html#month_row", context)
 
@@ -407,7 +414,8 @@ def add_action(request, pk):
         "action_saved": saved,
     }
     if saved:
-        context.update(_chart_context(measure, values=_values_by_slot(measure), actions=actions, today=today))
+        values = list(_values_by_slot(measure).values())
+        context.update(_chart_context(measure, values=values, actions=actions, today=today))
         context["chart_oob"] = True
     return render(request, "measurements/entry.html#actions", context)
 
