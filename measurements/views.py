@@ -333,7 +333,7 @@ def save_row(request, pk, month):
         for row in context["rows"]:
             if row.month == month:
                 _apply_failure(row, entries, failure)
-        return render(request, "measurements/entry.html", context, status=422)
+        return render(request, "measurements/entry.html", context)
 
     values = _values_by_slot(measure)
     row = _rows(measure, [month], slots=slots, values=values, locks=Locks(today=today), today=today)[0]
@@ -405,7 +405,7 @@ def add_action(request, pk):
             return redirect("measurements:entry", pk=measure.pk)
         context = _grid_context(request, measure, shown=FIRST_MONTHS, today=today)
         context["action_form"] = form
-        return render(request, "measurements/entry.html", context, status=422)
+        return render(request, "measurements/entry.html", context)
     actions = list(Action.objects.filter(initiative=measure.initiative).select_related("created_by"))
     context = {
         "measure": measure,
@@ -513,7 +513,7 @@ def import_upload(request):
         "max_bytes": imports.max_bytes(),
         "max_rows": imports.MAX_ROWS,
     }
-    return render(request, "measurements/import.html", context, status=422 if preview and not preview.ok else 200)
+    return render(request, "measurements/import.html", context)
 
 
 @login_required
@@ -536,7 +536,7 @@ def import_commit(request):
             "max_rows": imports.MAX_ROWS,
         }
         request.session.pop(IMPORT_SESSION_KEY, None)
-        return render(request, "measurements/import.html", context, status=409)
+        return render(request, "measurements/import.html", context)
     except PermissionDenied as exc:
         request.session.pop(IMPORT_SESSION_KEY, None)
         messages.error(request, str(exc) or _("Du har ikke adgang til at importere disse målinger."))
@@ -576,7 +576,7 @@ def _require_kdk(user):
         raise PermissionDenied
 
 
-def _locks_page(request, *, reopen_form=None, status=200):
+def _locks_page(request, *, reopen_form=None):
     today = timezone.localdate()
     context = {
         "reopen_form": reopen_form or ReopenForm(initial={"month": last_complete_month(today)}),
@@ -586,7 +586,7 @@ def _locks_page(request, *, reopen_form=None, status=200):
         "example_month": last_complete_month(today),
         "example_lock_date": lock_date(last_complete_month(today)),
     }
-    return render(request, "measurements/locks.html", context, status=status)
+    return render(request, "measurements/locks.html", context)
 
 
 @login_required
@@ -620,7 +620,7 @@ def lock_reopen(request):
                 % {"month": month_label(change.month).capitalize(), "department": change.department},
             )
             return redirect("measurements:locks")
-    return _locks_page(request, reopen_form=form, status=422)
+    return _locks_page(request, reopen_form=form)
 
 
 @login_required

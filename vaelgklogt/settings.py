@@ -153,7 +153,7 @@ X_FRAME_OPTIONS = "DENY"
 # Domain settings.
 VAELGKLOGT_LOCK_DAYS = env_int("VAELGKLOGT_LOCK_DAYS", 15)
 # Largest file the measurement import accepts, in bytes (web upload and manage.py import_measurements).
-VAELGKLOGT_IMPORT_MAX_BYTES = env_int("VAELGKLOGT_IMPORT_MAX_BYTES", 2_000_000)
+VAELGKLOGT_IMPORT_MAX_BYTES = env_int("VAELGKLOGT_IMPORT_MAX_BYTES", 2 * 1024 * 1024)
 
 LOGGING = {
     "version": 1,

@@ -259,7 +259,7 @@ def test_without_javascript_a_saved_row_redirects_and_a_bad_row_shows_the_page_w
     assert response.status_code == 302
     assert response.url.endswith(f"#month-{current:%Y-%m}")
     bad = client.post(save_url(count, current), row_post(count, [None], [("2,5", "", "")], versions=[1]))
-    assert bad.status_code == 422
+    assert bad.status_code == 200
     assert "Skriv et helt tal uden komma eller punktum – 2,5 er ikke et helt tal." in text_of(bad)
     assert Measurement.objects.get().numerator == 3
 
@@ -410,7 +410,7 @@ def test_web_import_previews_then_commits(client_for, noegle, count, current):
 def test_web_import_of_a_bad_file_lists_row_column_and_message(client_for, noegle, count, current):
     content = f"measure;section;month;numerator;denominator;comment\r\n{count.code};;{current:%Y-%m};7,5;;\r\n".encode()
     response = _upload(client_for(noegle), content)
-    assert response.status_code == 422
+    assert response.status_code == 200
     text = text_of(response)
     assert "Filen kan ikke importeres – intet er gemt" in text
     assert (
@@ -454,7 +454,7 @@ def test_kdk_reopens_and_relocks_a_month_through_the_page(client_for, kdk, home,
     refused = client.post(
         reverse("measurements:lock_reopen"), {"department": home.pk, "month": f"{previous:%Y-%m}", "reason": ""}
     )
-    assert refused.status_code == 422
+    assert refused.status_code == 200
     assert "Skriv en begrundelse for at genåbne måneden." in text_of(refused)
     response = client.post(
         reverse("measurements:lock_reopen"),
