@@ -348,10 +348,10 @@ def save_row(request, pk, month):
         "has_denominator": measure.unit != Unit.COUNT,
         "columns": len(slots) * (3 if measure.unit != Unit.COUNT else 2) + 1,
     }
-    if failure is None:
-        actions = list(Action.objects.filter(initiative=measure.initiative))
-        context.update(_chart_context(measure, values=list(values.values()), actions=actions, today=today))
-        context["chart_oob"] = True
+    # The chart follows what is stored now: this save, or on a conflict the other person's value.
+    actions = list(Action.objects.filter(initiative=measure.initiative))
+    context.update(_chart_context(measure, values=list(values.values()), actions=actions, today=today))
+    context["chart_oob"] = True
     return render(request, "measurements/entry.html#month_row", context)
 
 

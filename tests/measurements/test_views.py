@@ -498,3 +498,13 @@ def test_admin_cannot_add_change_or_delete_values(client, count, noegle, current
     revert = client.post(revert_url, fields)
     assert revert.status_code == 403
     assert Measurement.objects.get().numerator == 3
+
+
+def test_admin_refuses_to_change_the_unit_of_a_measure_with_values(count, noegle, current):
+    from django.forms import modelform_factory
+
+    from measurements.admin import MeasureAdminForm
+
+    _record(count, current, 3, None, noegle)
+    form = modelform_factory(Measure, form=MeasureAdminForm, fields=["unit"])({"unit": Unit.RATE}, instance=count)
+    assert form.errors == {"unit": ["Enheden kan ikke ændres, når der er registreret værdier for målingen."]}
