@@ -20,4 +20,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("maalinger/", include("measurements.urls")),
     path("admin/", admin.site.urls),
+    path("", include("reports.urls")),
 ]
