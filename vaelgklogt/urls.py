@@ -20,5 +20,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("maalinger/", include("measurements.urls")),
     path("admin/", admin.site.urls),
+    path("vaelg-klogt/afdelinger/", include("departments.urls")),
+    path("vaelg-klogt/", include("initiatives.urls")),
     path("", include("reports.urls")),
 ]
