@@ -20,6 +20,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("maalinger/", include("measurements.urls")),
     path("admin/", admin.site.urls),
+    # trust (issue 6): audit trail pages and single sign-on (404 while SSO is off)
+    path("log/", include("departments.audit_urls")),
+    path("oidc/", include("departments.oidc_urls")),
     path("vaelg-klogt/afdelinger/", include("departments.urls")),
     path("vaelg-klogt/", include("initiatives.urls")),
     path("", include("reports.urls")),
