@@ -46,6 +46,7 @@ ALIASES = {
 }
 MAX_ROWS = 5000
 _MONTH = re.compile(r"(\d{4})-(\d{1,2})(?:-01)?")
+_CODE = re.compile(r"[-a-zA-Z0-9_]{1,30}")
 
 
 def max_bytes() -> int:
@@ -148,7 +149,12 @@ def _csv_rows(data: bytes) -> list[list]:
     header_line = next((line for line in lines if line.strip()), "")
     counts = {sep: header_line.count(sep) for sep in (";", "\t", ",")}
     delimiter = max(counts, key=counts.get)
-    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    try:
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error:
+        raise ImportFileError(
+            _("Filen kunne ikke læses som CSV. Gem den fra Excel som »CSV UTF-8« eller som Excel-projektmappe (.xlsx).")
+        ) from None
 
 
 def _xlsx_rows(data: bytes) -> list[list]:
@@ -166,6 +172,8 @@ def _xlsx_rows(data: bytes) -> list[list]:
             if len(rows) > MAX_ROWS + 1:
                 break
         return rows
+    except Exception:  # the sheet itself is read lazily and may be broken too
+        raise ImportFileError(_("Filen kunne ikke læses som Excel-projektmappe (.xlsx).")) from None
     finally:
         workbook.close()
 
@@ -376,11 +384,17 @@ def _cell_number(value):
     return value if isinstance(value, int | float) and not isinstance(value, bool) else _text(value)
 
 
-def _enterable_measures(by, codes: set[str]) -> dict[str, Measure]:
+def _code_query(codes: set[str]) -> Q:
+    """Codes that could be a measure's (a slug); anything else cannot match and is not sent to the database."""
     query = Q()
     for code in codes:
-        if code:
+        if _CODE.fullmatch(code):
             query |= Q(code__iexact=code)
+    return query
+
+
+def _enterable_measures(by, codes: set[str]) -> dict[str, Measure]:
+    query = _code_query(codes)
     if not query:
         return {}
     measures = Measure.objects.all() if by is None else Measure.objects.enterable_by(by)
@@ -389,10 +403,7 @@ def _enterable_measures(by, codes: set[str]) -> dict[str, Measure]:
 
 
 def _existing_codes(codes: set[str]) -> set[str]:
-    query = Q()
-    for code in codes:
-        if code:
-            query |= Q(code__iexact=code)
+    query = _code_query(codes)
     if not query:
         return set()
     return {code.lower() for code in Measure.objects.filter(query).values_list("code", flat=True)}

@@ -48,6 +48,7 @@ COMMENT_MAX = Measurement._meta.get_field("comment").max_length
 _DIGITS = re.compile(r"\d+")
 _NEGATIVE = re.compile(r"-\s*\d+([.,]\d+)?")
 _DECIMAL = re.compile(r"\d+[.,]\d+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # control characters (tab and line breaks are fine)
 
 
 # --- parsing and checking -------------------------------------------------------------------------------------------
@@ -199,6 +200,8 @@ def measurement_check(
     comment = (comment or "").strip()
     if len(comment) > COMMENT_MAX:
         add("comment", _("Kommentaren må højst være %(max)d tegn.") % {"max": COMMENT_MAX})
+    elif _CONTROL.search(comment):
+        add("comment", _("Kommentaren indeholder et usynligt styretegn, som ikke kan gemmes. Skriv den igen."))
 
     if "numerator" not in errors and "denominator" not in errors:
         num, den = numbers["numerator"], numbers["denominator"]

@@ -183,6 +183,16 @@ BROKEN = [
         id="unknown-measure",
     ),
     pytest.param(
+        csv_bytes(HEADER, "ORT-\x00C;;2026-10;7;;"),
+        [(2, "measure", "Ukendt måling »ORT-\x00C«.")],
+        id="nul-byte-in-code",
+    ),
+    pytest.param(
+        csv_bytes(HEADER, "ORT-C;;2026-10;7;;\x00"),
+        [(2, "comment", "Kommentaren indeholder et usynligt styretegn, som ikke kan gemmes. Skriv den igen.")],
+        id="nul-byte-in-comment",
+    ),
+    pytest.param(
         csv_bytes(HEADER, "ORT-P;s9;2026-10;3;10;"),
         [(2, "section", "Ukendt afsnit »s9« i Ortopædkirurgisk Afdeling.")],
         id="unknown-section",

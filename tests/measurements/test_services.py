@@ -200,6 +200,12 @@ def test_sections_must_be_the_initiatives(proportion, count, sections, noegle, h
     }
 
 
+def test_comment_with_a_control_character_is_refused(count, noegle):
+    errors = errors_of(lambda: record(count, numerator="1", denominator="", comment="a\x00b", by=noegle))
+    assert errors == {"comment": ["Kommentaren indeholder et usynligt styretegn, som ikke kan gemmes. Skriv den igen."]}
+    assert record(count, numerator="1", denominator="", comment="linje 1\nlinje 2\tslut", by=noegle).measurement
+
+
 def test_comment_longer_than_500_characters_is_refused(count, noegle):
     errors = errors_of(lambda: record(count, numerator="1", denominator="", comment="x" * 501, by=noegle))
     assert errors == {"comment": ["Kommentaren må højst være 500 tegn."]}
