@@ -13,7 +13,6 @@ TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 setup:
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet uv
 	$(UV) sync --frozen
-	DEBUG=true $(PY) manage.py compilemessages --ignore=.venv -v0
 
 run: setup
 	DEBUG=true $(PY) manage.py migrate --noinput
@@ -21,7 +20,7 @@ run: setup
 	DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
 
 test: setup
-	DEBUG=false TESTING=true SECRET_KEY=test-only-secret-key ALLOWED_HOSTS=localhost,127.0.0.1,testserver \
+	DEBUG=false TESTING=true SECURE_SSL_REDIRECT=false SECRET_KEY=test-only-secret-key ALLOWED_HOSTS=localhost,127.0.0.1,testserver \
 	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) DJANGO_ALLOW_ASYNC_UNSAFE=true \
 	$(PY) -m pytest $(PYTEST_ARGS)
 

@@ -31,6 +31,7 @@ class HospitalFactory(factory.django.DjangoModelFactory):
 class DepartmentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Department
+        skip_postgeneration_save = True
 
     code = factory.Sequence(lambda n: f"d{n}")
     name = factory.Sequence(lambda n: f"Afdeling {n}")
