@@ -57,7 +57,5 @@ def measure_department(department, *, recommendation=None, code_prefix=None, tea
     ActionFactory(initiative=initiative, date=shift + dt.timedelta(days=3), text="Ny instruks om kateter")
     for index, month in enumerate(months):
         before = month < shift
-        MeasurementFactory(
-            measure=measure, month=month, numerator=(40 if before else 18) + index % 3, denominator=100
-        )
+        MeasurementFactory(measure=measure, month=month, numerator=(40 if before else 18) + index % 3, denominator=100)
     return initiative, measure

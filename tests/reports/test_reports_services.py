@@ -29,7 +29,9 @@ def fake_build(monkeypatch):
     def build(report, *, progress, built_at):
         calls.append(report.pk)
         progress(50, "halvvejs")
-        return Built(files={"pdf": ("r.pdf", b"%PDF-1.7 test"), "html": ("r.html", b"<p>")}, data_until=dt.date(2026, 3, 1))
+        return Built(
+            files={"pdf": ("r.pdf", b"%PDF-1.7 test"), "html": ("r.html", b"<p>")}, data_until=dt.date(2026, 3, 1)
+        )
 
     monkeypatch.setattr("reports.documents.build_documents", build)
     return calls
