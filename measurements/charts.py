@@ -1,0 +1,440 @@
+"""Charts for measures: the statistics from `spc.chart()` turned into a plotly figure a nurse can read.
+
+The statistics live in `measurements/spc.py` (no Django, no plotly); the monthly aggregation in
+`measurements/series.py`. This module picks the chart type from the measure's unit, runs the analysis, states the
+result in Danish and builds the figure as a JSON-serialisable dict, which templates hand to `static/js/charts.js`
+through `json_script` (see `templates/measurements/_chart.html`).
+
+Chart type per unit: proportion → P chart (percent), rate → U chart (per ``rate_per``), count → run chart; every
+measure can be shown as a run chart instead (``kind="run"``), and counts as an I chart (``kind="i"``). When the
+measure has a baseline end (``baseline_end``), centre and limits are frozen on the months up to and including it
+(qicharts2's ``freeze``), so later months are judged against the baseline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from . import spc
+from .models import Measure, Unit
+from .series import SeriesPoint, display_factor, latest_present, monthly_series
+
+#: Chart kinds a user may pick per unit; the first is the default.
+KINDS_BY_UNIT: dict[str, tuple[str, ...]] = {
+    Unit.PROPORTION: ("p", "run"),
+    Unit.RATE: ("u", "run"),
+    Unit.COUNT: ("run", "i"),
+}
+
+#: At most this many month labels on the x axis (every k-th month is labelled on long series).
+MAX_TICKS = 13
+
+COLOURS = {
+    "value": "#005a8c",
+    "centre": "#5b6577",
+    "centre_signal": "#a4262c",
+    "limits": "#8a93a3",
+    "target": "#1b7a3d",
+    "action": "#6a3d9a",
+    "signal": "#d9480f",
+}
+
+
+def kinds_for(measure) -> tuple[str, ...]:
+    return KINDS_BY_UNIT[measure.unit]
+
+
+def default_kind(measure) -> str:
+    return kinds_for(measure)[0]
+
+
+def kind_label(kind: str) -> str:
+    return {
+        "run": _("Seriediagram"),
+        "p": _("P-kontroldiagram"),
+        "u": _("U-kontroldiagram"),
+        "i": _("I-kontroldiagram"),
+    }[kind]
+
+
+def freeze_for(measure, months: Sequence[dt.date]) -> int | None:
+    """Number of leading months in the baseline (up to and including ``baseline_end``), or ``None``.
+
+    The baseline is taken from the start of the charted months; a ``baseline_start`` later than the first month
+    is not modelled (qicharts2's ``freeze`` always counts from the first point).
+    """
+    if measure.baseline_end is None:
+        return None
+    count = sum(1 for month in months if month <= measure.baseline_end)
+    return count or None
+
+
+def analyse(measure, points: Sequence[SeriesPoint], *, kind: str | None = None) -> spc.ChartResult:
+    """`spc.chart()` for a measure's series in its display unit (no figure)."""
+    kind = kind or default_kind(measure)
+    if kind not in kinds_for(measure):
+        raise ValueError(f"Chart kind {kind!r} does not fit unit {measure.unit!r}")
+    numerators = [p.numerator for p in points]
+    denominators = [p.denominator for p in points] if measure.has_denominator else None
+    return spc.chart(
+        kind,
+        numerators,
+        denominators,
+        freeze=freeze_for(measure, [p.month for p in points]),
+        multiply=display_factor(measure),
+    )
+
+
+def signal_direction(measure, result: spc.ChartResult) -> str | None:
+    """``"improvement"``, ``"deterioration"`` or ``None`` for the last part of the chart, using the measure's direction."""
+    return spc.chart_direction(result, higher_is_better=measure.direction == Measure.Direction.HIGHER)
+
+
+@dataclass(frozen=True)
+class MeasureChart:
+    measure: Measure
+    kind: str
+    kinds: tuple[str, ...]
+    points: list[SeriesPoint]
+    result: spc.ChartResult
+    sentence: str
+    direction: str | None
+    figure: dict
+
+    @property
+    def kind_label(self) -> str:
+        return kind_label(self.kind)
+
+    @property
+    def default_kind(self) -> str:
+        return self.kinds[0]
+
+    @property
+    def latest(self) -> SeriesPoint | None:
+        return latest_present(self.points)
+
+    @property
+    def target(self) -> float | None:
+        return None if self.measure.target is None else float(self.measure.target)
+
+    @property
+    def meets_target(self) -> bool | None:
+        """Whether the newest value is at or better than the target; ``None`` without target or value."""
+        latest = self.latest
+        if self.target is None or latest is None:
+            return None
+        if self.measure.direction == Measure.Direction.HIGHER:
+            return latest.value >= self.target
+        return latest.value <= self.target
+
+    @property
+    def improvement(self) -> bool:
+        return self.direction == spc.IMPROVEMENT
+
+    @property
+    def deterioration(self) -> bool:
+        return self.direction == spc.DETERIORATION
+
+
+def chart_for_measure(
+    measure,
+    *,
+    months: Sequence[dt.date],
+    values: Iterable | None,
+    actions: Iterable = (),
+    kind: str | None = None,
+) -> MeasureChart:
+    """Series, analysis, Danish sentence, signal direction and plotly figure for one measure.
+
+    `values`: the measure's stored values (see `monthly_series`); `actions`: the initiative's actions (objects with
+    ``date`` and ``text``); those outside the charted months are left out. `kind` must be one of `kinds_for()`.
+    """
+    months = list(months)
+    points = monthly_series(measure, months=months, values=values)
+    kind = kind or default_kind(measure)
+    result = analyse(measure, points, kind=kind)
+    return MeasureChart(
+        measure=measure,
+        kind=kind,
+        kinds=kinds_for(measure),
+        points=points,
+        result=result,
+        sentence=spc.describe(result),
+        direction=signal_direction(measure, result),
+        figure=build_figure(measure, points=points, result=result, actions=actions),
+    )
+
+
+# --------------------------------------------------------------------------- #
+# The figure
+# --------------------------------------------------------------------------- #
+def month_label(month: dt.date) -> str:
+    """Danish short month label, e.g. "jan. 2026", "marts 2026"."""
+    return date_format(month, "N Y")
+
+
+def signal_indexes(result: spc.ChartResult) -> list[int]:
+    """Indexes of points to mark as signals: outside the limits, or part of a run longer than the limit."""
+    marked = {i for i, point in enumerate(result.points) if point.sigma_signal}
+    for part_index, runs in enumerate(result.parts):
+        if not runs.run_signal or runs.longest_run_max is None:
+            continue
+        run: list[int] = []
+        side = 0
+        for i, point in enumerate(result.points):
+            if point.part != part_index or point.y is None or point.cl is None or point.y == point.cl:
+                continue
+            here = 1 if point.y > point.cl else -1
+            if here != side:
+                if len(run) > runs.longest_run_max:
+                    marked.update(run)
+                run, side = [], here
+            run.append(i)
+        if len(run) > runs.longest_run_max:
+            marked.update(run)
+    return sorted(marked)
+
+
+def _value_format(measure) -> tuple[str, str]:
+    """(d3 format, suffix) for hover texts."""
+    if measure.unit == Unit.PROPORTION:
+        return ".1f", " %"
+    if measure.unit == Unit.RATE:
+        return ".2f", " " + _("pr. %(n)s") % {"n": _thousands(measure.rate_per)}
+    return ".0f", ""
+
+
+def axis_title(measure) -> str:
+    if measure.unit == Unit.PROPORTION:
+        return _("Procent")
+    if measure.unit == Unit.RATE:
+        return _("pr. %(n)s") % {"n": _thousands(measure.rate_per)}
+    return _("Antal")
+
+
+def _thousands(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
+
+
+def _detail(measure, point: SeriesPoint) -> str:
+    if not point.present:
+        return _("Ingen data")
+    if measure.unit == Unit.PROPORTION:
+        return _("%(num)s af %(den)s") % {"num": point.numerator, "den": point.denominator}
+    if measure.unit == Unit.RATE:
+        return _("%(num)s hændelser / %(den)s") % {"num": point.numerator, "den": point.denominator}
+    return ""
+
+
+def _short(text: str, width: int = 32) -> str:
+    return textwrap.shorten(text, width=width, placeholder="…")
+
+
+def build_figure(measure, *, points: Sequence[SeriesPoint], result: spc.ChartResult, actions: Iterable = ()) -> dict:
+    """The plotly figure as a plain dict (data + layout), ready for `json_script`."""
+    months = [p.month for p in points]
+    x = [m.isoformat() for m in months]
+    labels = [month_label(m) for m in months]
+    number_format, suffix = _value_format(measure)
+    is_run = result.kind == "run"
+    runs_signal = result.runs_signal
+    fig = go.Figure()
+
+    # Centre line (median for run charts), red and dashed when the runs analysis signals (as qicharts2 draws it).
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=[p.cl for p in result.points],
+            name=_("Median") if is_run else _("Centerlinje"),
+            legendrank=3,
+            mode="lines",
+            line={
+                "color": COLOURS["centre_signal"] if runs_signal else COLOURS["centre"],
+                "width": 1.5,
+                "dash": "dash" if runs_signal else "solid",
+                "shape": "hv",
+            },
+            hovertemplate=f"%{{y:{number_format}}}{suffix}<extra>%{{fullData.name}}</extra>",
+        )
+    )
+    if not is_run and any(p.ucl is not None for p in result.points):
+        for index, (limit, values) in enumerate(
+            (("ucl", [p.ucl for p in result.points]), ("lcl", [p.lcl for p in result.points]))
+        ):
+            fig.add_trace(
+                go.Scatter(
+                    x=x,
+                    y=values,
+                    name=_("Kontrolgrænser"),
+                    legendgroup="limits",
+                    legendrank=4,
+                    showlegend=index == 0,
+                    mode="lines",
+                    line={"color": COLOURS["limits"], "width": 1, "dash": "dot", "shape": "hvh"},
+                    connectgaps=False,
+                    hovertemplate=f"%{{y:{number_format}}}{suffix}<extra>"
+                    + (_("Øvre kontrolgrænse") if limit == "ucl" else _("Nedre kontrolgrænse"))
+                    + "</extra>",
+                )
+            )
+    target = None if measure.target is None else float(measure.target)
+    if target is not None and months:
+        fig.add_trace(
+            go.Scatter(
+                x=[x[0], x[-1]],
+                y=[target, target],
+                name=_("Mål"),
+                legendrank=5,
+                mode="lines",
+                line={"color": COLOURS["target"], "width": 2, "dash": "dash"},
+                hovertemplate=f"%{{y:{number_format}}}{suffix}<extra>{_('Mål')}</extra>",
+            )
+        )
+
+    # The data: gaps for missing months.
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=[p.y for p in result.points],
+            name=_("Måling"),
+            legendrank=1,
+            mode="lines+markers",
+            connectgaps=False,
+            line={"color": COLOURS["value"], "width": 2},
+            marker={"color": COLOURS["value"], "size": 7},
+            customdata=[[label, _detail(measure, p)] for label, p in zip(labels, points, strict=True)],
+            hovertemplate=f"<b>%{{y:{number_format}}}{suffix}</b><br>%{{customdata[0]}}<br>%{{customdata[1]}}"
+            "<extra></extra>",
+        )
+    )
+
+    marked = signal_indexes(result)
+    if marked:
+        fig.add_trace(
+            go.Scatter(
+                x=[x[i] for i in marked],
+                y=[result.points[i].y for i in marked],
+                name=_("Signal"),
+                legendrank=2,
+                mode="markers",
+                marker={
+                    "color": COLOURS["signal"],
+                    "size": 11,
+                    "symbol": "circle",
+                    "line": {"color": "#ffffff", "width": 1.5},
+                },
+                customdata=[labels[i] for i in marked],
+                hovertemplate=f"<b>%{{y:{number_format}}}{suffix}</b><br>%{{customdata}}<br>"
+                + _("Ikke-tilfældig variation")
+                + "<extra></extra>",
+            )
+        )
+
+    shapes, annotations = _action_marks(fig, months=months, result=result, target=target, actions=actions)
+    fig.update_layout(
+        separators=",.",
+        margin={"l": 56, "r": 16, "t": 40 if annotations else 16, "b": 8},
+        autosize=True,
+        hovermode="closest",
+        showlegend=True,
+        legend={"orientation": "h", "yanchor": "top", "y": -0.16, "x": 0, "font": {"size": 13}},
+        font={"family": "DejaVu Sans, Segoe UI, Arial, sans-serif", "size": 13, "color": "#1d2433"},
+        plot_bgcolor="#ffffff",
+        paper_bgcolor="#ffffff",
+        xaxis={
+            "type": "date",
+            "tickmode": "array",
+            "tickvals": _every_kth(x),
+            "ticktext": _every_kth(labels),
+            "showgrid": False,
+            "linecolor": "#d8dde6",
+            "range": _x_range(months),
+        },
+        yaxis={
+            "title": {"text": axis_title(measure)},
+            "gridcolor": "#eef1f5",
+            "zeroline": False,
+            "rangemode": "tozero",
+            "ticksuffix": " %" if measure.unit == Unit.PROPORTION else "",
+        },
+        shapes=shapes,
+        annotations=annotations,
+    )
+    figure = fig.to_plotly_json()
+    figure["layout"].pop("template", None)
+    return figure
+
+
+def _every_kth(items: list) -> list:
+    step = max(1, -(-len(items) // MAX_TICKS))
+    return items[::step]
+
+
+def _x_range(months: list[dt.date]) -> list[str] | None:
+    if not months:
+        return None
+    start = months[0] - dt.timedelta(days=15)
+    end = months[-1] + dt.timedelta(days=15)
+    return [start.isoformat(), end.isoformat()]
+
+
+def _action_marks(fig, *, months, result, target, actions) -> tuple[list[dict], list[dict]]:
+    """Vertical line + labelled marker per action within the charted months (hover shows the full text)."""
+    if not months:
+        return [], []
+    first, last = months[0], months[-1]
+    shown = [a for a in actions if first <= a.date.replace(day=1) <= last]
+    if not shown:
+        return [], []
+    heights = [p.y for p in result.points if p.y is not None]
+    heights += [p.ucl for p in result.points if p.ucl is not None]
+    if target is not None:
+        heights.append(target)
+    top = max(heights) if heights else 1.0
+    fig.add_trace(
+        go.Scatter(
+            x=[a.date.isoformat() for a in shown],
+            y=[top] * len(shown),
+            name=_("Tiltag"),
+            legendrank=6,
+            mode="markers",
+            marker={"color": COLOURS["action"], "size": 12, "symbol": "triangle-down"},
+            customdata=[[date_format(a.date, "j. F Y"), a.text] for a in shown],
+            hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[0]}<extra>" + _("Tiltag") + "</extra>",
+        )
+    )
+    shapes = [
+        {
+            "type": "line",
+            "xref": "x",
+            "yref": "paper",
+            "x0": a.date.isoformat(),
+            "x1": a.date.isoformat(),
+            "y0": 0,
+            "y1": 1,
+            "line": {"color": COLOURS["action"], "width": 1.5, "dash": "dot"},
+        }
+        for a in shown
+    ]
+    annotations = [
+        {
+            "x": a.date.isoformat(),
+            "xref": "x",
+            "y": 1,
+            "yref": "paper",
+            "yanchor": "bottom",
+            "yshift": 2 + 15 * (index % 2),
+            "text": _short(a.text),
+            "showarrow": False,
+            "font": {"color": COLOURS["action"], "size": 11},
+        }
+        for index, a in enumerate(shown)
+    ]
+    return shapes, annotations

@@ -1,0 +1,57 @@
+/* Vælg Klogt charts: draws every figure rendered with Django's json_script.
+ *
+ * Markup (templates/measurements/_chart.html):
+ *   <div id="chart-12" class="chart" data-chart-source="chart-12-data"></div>
+ *   <script id="chart-12-data" type="application/json">{"data": [...], "layout": {...}}</script>
+ * The JSON is a plotly figure built in Python (measurements/charts.py). json_script cannot add attributes to its
+ * <script>, so the plot div names its data element. Needs static/vendor/plotly-basic-4.1.1.min.js loaded first.
+ * No inline script, no eval.
+ */
+(function () {
+  "use strict";
+
+  var CONFIG = { responsive: true, displayModeBar: false };
+  var SELECTOR = "[data-chart-source]";
+
+  function targetsIn(root) {
+    var scope = root && root.querySelectorAll ? root : document;
+    var found = Array.prototype.slice.call(scope.querySelectorAll(SELECTOR));
+    if (scope.matches && scope.matches(SELECTOR)) {
+      found.unshift(scope);
+    }
+    return found;
+  }
+
+  function drawOne(target) {
+    var source = document.getElementById(target.getAttribute("data-chart-source"));
+    if (!source) {
+      return;
+    }
+    var figure;
+    try {
+      figure = JSON.parse(source.textContent);
+    } catch (error) {
+      target.textContent = target.getAttribute("data-chart-error") || "Diagrammet kunne ikke vises.";
+      return;
+    }
+    var layout = figure.layout || {};
+    layout.separators = ",.";
+    window.Plotly.newPlot(target, figure.data || [], layout, CONFIG);
+    target.setAttribute("data-chart-drawn", "true");
+  }
+
+  function draw(root) {
+    if (typeof window.Plotly === "undefined") {
+      return;
+    }
+    targetsIn(root).forEach(drawOne);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { draw(document); });
+  } else {
+    draw(document);
+  }
+  // Partials swapped in by htmx (chart-type switch, filters, board refresh) redraw their own charts.
+  document.addEventListener("htmx:afterSettle", function (event) { draw(event.target); });
+})();
