@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 import uuid
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pytest
@@ -101,10 +101,22 @@ class Worker:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
     def kill_hard(self) -> None:
-        """kill -9 the worker and its pool children (its own process group), as a crash or OOM kill would."""
+        """kill -9 the worker and its pool children (its own process group), as a crash or OOM kill would.
+
+        Chromium runs in a session of its own (choreographer starts it so) and normally exits when its pipe closes;
+        any of the worker's descendants still alive after a few seconds is killed by its id.
+        """
         assert self.process is not None
+        family = descendants(self.process.pid)
         os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while family and time.monotonic() < deadline:
+            family = [pid for pid in family if _alive(pid)]
+            time.sleep(0.2)
+        for pid in family:
+            with suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
 
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:
@@ -117,6 +129,34 @@ class Worker:
             self.process.wait(timeout=10)
         except ProcessLookupError:
             pass
+
+
+def descendants(root: int) -> list[int]:
+    """Ids of every process below `root`, read from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(parent, []).append(int(entry.name))
+    found, todo = [], [root]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
 
 
 @contextmanager
