@@ -47,8 +47,13 @@ class BuildForm(forms.Form):
         if access.is_kdk:
             kinds.append((Report.Kind.INSPIRATION.value, Report.Kind.INSPIRATION.label))
         self.fields["kind"].choices = kinds
-        self.fields["department"].queryset = Department.objects.editable_by(user).order_by("name")
+        departments = Department.objects.editable_by(user).order_by("name")
+        self.fields["department"].queryset = departments
         self.fields["department"].empty_label = _("Vælg afdeling")
+        if not access.is_kdk:
+            own = list(departments[:2])
+            if len(own) == 1:
+                self.fields["department"].initial = own[0].pk
         self.fields["period"].choices = [(str(q), q.label) for q in recent_quarters(today)]
         self.fields["period"].initial = str(Quarter.last_complete(today))
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Case, Prefetch, Value, When
 
 from initiatives.models import Action, Initiative
 from measurements.charts import MeasureChart, chart_for_measure
@@ -14,6 +14,13 @@ from measurements.models import Measure, Measurement, Unit
 from measurements.periods import Completeness, completeness_for, measure_months
 
 from ..quarters import Quarter
+
+#: Outcome measures first, then process, then balancing measures (as the team reads them).
+_KIND_ORDER = Case(
+    When(kind=Measure.Kind.OUTCOME, then=Value(0)),
+    When(kind=Measure.Kind.PROCESS, then=Value(1)),
+    default=Value(2),
+)
 
 
 @dataclass
@@ -72,7 +79,7 @@ def initiative_sections(initiatives, *, as_of: dt.date, quarter: Quarter | None 
             Prefetch("actions", queryset=Action.objects.filter(date__lte=as_of).order_by("date", "id")),
             Prefetch(
                 "measures",
-                queryset=Measure.objects.order_by("kind", "name").prefetch_related(
+                queryset=Measure.objects.order_by(_KIND_ORDER, "name").prefetch_related(
                     Prefetch("measurements", queryset=values)
                 ),
             ),

@@ -13,7 +13,7 @@ from django.conf import settings
 
 #: Size of a chart in a report (CSS pixels); the SVG scales without loss in the PDF.
 CHART_WIDTH = 900
-CHART_HEIGHT = 380
+CHART_HEIGHT = 340
 
 
 class ChartSession:
