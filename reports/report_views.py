@@ -120,7 +120,8 @@ def build(request):
     form = BuildForm(request.POST, user=request.user, today=timezone.localdate())
     if not form.is_valid():
         if request.htmx:
-            response = render(request, "reports/reports_list.html#build-form", {"build_form": form}, status=422)
+            # htmx swaps only successful responses: answer 200 with the form and its messages in place of the form.
+            response = render(request, "reports/reports_list.html#build-form", {"build_form": form})
             response["HX-Retarget"] = "#build-form"
             response["HX-Reswap"] = "outerHTML"
             return response

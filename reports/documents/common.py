@@ -26,6 +26,7 @@ def export_charts(
     drawable = [m for m in measures if m.chart.points]
     if not drawable:
         return 0
+    progress(start, _("Starter diagrammotoren"))
     with ChartSession() as session:
         for index, measure in enumerate(drawable, start=1):
             progress(

@@ -196,6 +196,19 @@ def test_build_without_department_asks_for_one(home, leder, client_for):
     assert "Vælg den afdeling, rapporten skal handle om." in response.content.decode()
 
 
+def test_htmx_build_with_errors_replaces_the_form_with_its_messages(home, leder, client_for):
+    response = client_for(leder).post(
+        reverse("reports:build"),
+        {"kind": "quality_team", "department": "", "period": "2026Q3"},
+        headers={"HX-Request": "true"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert response["HX-Retarget"] == "#build-form" and response["HX-Reswap"] == "outerHTML"
+    assert body.lstrip().startswith('<form id="build-form"') and "Vælg den afdeling" in body
+    assert not Report.objects.exists()
+
+
 def test_tovholder_may_rebuild_own_department_report(home, noegle, client_for, monkeypatch):
     TeamMemberFactory(team__department=home, user=noegle, role="coordinator")
     sent = []
