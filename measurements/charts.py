@@ -34,7 +34,7 @@ KINDS_BY_UNIT: dict[str, tuple[str, ...]] = {
 }
 
 #: At most this many month labels on the x axis (every k-th month is labelled on long series).
-MAX_TICKS = 13
+MAX_TICKS = 8
 
 COLOURS = {
     "value": "#005a8c",
@@ -92,8 +92,18 @@ def analyse(measure, points: Sequence[SeriesPoint], *, kind: str | None = None) 
     )
 
 
+def enough_data(result: spc.ChartResult) -> bool:
+    """Whether the current part has enough useful points for the rules (the same threshold `spc.describe` uses)."""
+    return result.last_part.n_useful >= spc.MIN_USEFUL_POINTS
+
+
 def signal_direction(measure, result: spc.ChartResult) -> str | None:
-    """``"improvement"``, ``"deterioration"`` or ``None`` for the last part of the chart, using the measure's direction."""
+    """``"improvement"``, ``"deterioration"`` or ``None`` for the last part of the chart, using the measure's direction.
+
+    ``None`` too when there are too few points to analyse, so a badge never contradicts the sentence.
+    """
+    if not enough_data(result):
+        return None
     return spc.chart_direction(result, higher_is_better=measure.direction == Measure.Direction.HIGHER)
 
 
@@ -180,6 +190,11 @@ def month_label(month: dt.date) -> str:
     return date_format(month, "N Y")
 
 
+def tick_label(month: dt.date) -> str:
+    """Month over year on two lines ("jan.<br>2026"), so labels fit side by side on narrow charts."""
+    return date_format(month, "N") + "<br>" + date_format(month, "Y")
+
+
 def signal_indexes(result: spc.ChartResult) -> list[int]:
     """Indexes of points to mark as signals: outside the limits, or part of a run longer than the limit."""
     marked = {i for i, point in enumerate(result.points) if point.sigma_signal}
@@ -207,7 +222,7 @@ def _value_format(measure) -> tuple[str, str]:
     if measure.unit == Unit.PROPORTION:
         return ".1f", " %"
     if measure.unit == Unit.RATE:
-        return ".2f", " " + _("pr. %(n)s") % {"n": _thousands(measure.rate_per)}
+        return ".2f", (" " + rate_suffix(measure)) if measure.rate_per > 1 else ""
     return ".0f", ""
 
 
@@ -215,8 +230,13 @@ def axis_title(measure) -> str:
     if measure.unit == Unit.PROPORTION:
         return _("Procent")
     if measure.unit == Unit.RATE:
-        return _("pr. %(n)s") % {"n": _thousands(measure.rate_per)}
+        return rate_suffix(measure) if measure.rate_per > 1 else _("Rate")
     return _("Antal")
+
+
+def rate_suffix(measure) -> str:
+    """ "pr. 1.000" for a rate per 1,000."""
+    return _("pr. %(n)s") % {"n": _thousands(measure.rate_per)}
 
 
 def _thousands(number: int) -> str:
@@ -344,7 +364,7 @@ def build_figure(measure, *, points: Sequence[SeriesPoint], result: spc.ChartRes
         autosize=True,
         hovermode="closest",
         showlegend=True,
-        legend={"orientation": "h", "yanchor": "top", "y": -0.16, "x": 0, "font": {"size": 13}},
+        legend={"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0, "x": 0, "font": {"size": 13}},
         font={"family": "DejaVu Sans, Segoe UI, Arial, sans-serif", "size": 13, "color": "#1d2433"},
         plot_bgcolor="#ffffff",
         paper_bgcolor="#ffffff",
@@ -352,13 +372,15 @@ def build_figure(measure, *, points: Sequence[SeriesPoint], result: spc.ChartRes
             "type": "date",
             "tickmode": "array",
             "tickvals": _every_kth(x),
-            "ticktext": _every_kth(labels),
+            "ticktext": _every_kth([tick_label(m) for m in months]),
             "showgrid": False,
+            "automargin": True,
             "linecolor": "#d8dde6",
             "range": _x_range(months),
         },
         yaxis={
             "title": {"text": axis_title(measure)},
+            "automargin": True,
             "gridcolor": "#eef1f5",
             "zeroline": False,
             "rangemode": "tozero",

@@ -11,8 +11,6 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
-
 
 def first_of_month(day: dt.date) -> dt.date:
     return day.replace(day=1)
@@ -75,23 +73,24 @@ def completeness_for(measures, *, today: dt.date) -> dict[int, Completeness]:
     """
     from .models import Measurement
 
-    measures = list(
-        measures.select_related("initiative").prefetch_related(
-            "initiative__sections",
-            Prefetch("measurements", queryset=Measurement.objects.only("id", "measure_id", "section_id", "month")),
-        )
+    measures = list(measures.select_related("initiative").prefetch_related("initiative__sections"))
+    # Plain tuples, not model instances: at region scale this reads hundreds of thousands of rows.
+    present: dict[int, dict[dt.date, set]] = defaultdict(lambda: defaultdict(set))
+    rows = Measurement.objects.filter(measure__in=[m.pk for m in measures]).values_list(
+        "measure_id", "month", "section_id"
     )
+    for measure_id, month, section_id in rows.iterator(chunk_size=20_000):
+        present[measure_id][month].add(section_id)
     result = {}
     for measure in measures:
         months = measure_months(measure, today=today)
         slots = [slot.pk if slot else None for slot in measure_slots(measure)]
-        present = defaultdict(set)
-        for value in measure.measurements.all():
-            present[value.month].add(value.section_id)
+        by_month = present.get(measure.pk, {})
         filled = 0
         missing_months = []
         for month in months:
-            have = sum(1 for slot in slots if slot in present[month])
+            stored = by_month.get(month, ())
+            have = sum(1 for slot in slots if slot in stored)
             filled += have
             if have < len(slots):
                 missing_months.append(month)

@@ -19,13 +19,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
-from .models import Unit
+from django.db.models import Sum
+
+from .models import Measurement, Unit
 
 
-@dataclass(frozen=True, slots=True)
-class SeriesPoint:
+class SeriesPoint(NamedTuple):
+    """One month of a measure's series (a named tuple: cheap to build by the hundred thousand for the status)."""
+
     month: dt.date
     numerator: int | None
     denominator: int | None
@@ -101,6 +104,25 @@ def monthly_series(measure, *, months: Iterable[dt.date], values: Iterable | Non
             )
         )
     return points
+
+
+def monthly_totals(measures) -> dict[int, list[tuple[dt.date, int, int | None]]]:
+    """Per measure id: ``(month, Σnumerator, Σdenominator)`` oldest first, summed across sections in the database.
+
+    One query for any number of measures and months (`measures` may be a queryset, used as a subquery); the tuples
+    feed `monthly_series(values=...)` directly and give the same series as the individual values would.
+    """
+    rows = (
+        Measurement.objects.filter(measure__in=measures)
+        .values("measure_id", "month")
+        .annotate(numerator_sum=Sum("numerator"), denominator_sum=Sum("denominator"))
+        .order_by("measure_id", "month")
+        .values_list("measure_id", "month", "numerator_sum", "denominator_sum")
+    )
+    totals: dict[int, list[tuple[dt.date, int, int | None]]] = {}
+    for measure_id, month, numerator, denominator in rows:
+        totals.setdefault(measure_id, []).append((month, numerator, denominator))
+    return totals
 
 
 def latest_present(points: list[SeriesPoint]) -> SeriesPoint | None:

@@ -1,11 +1,11 @@
-"""URLs of the reports page (issue 5). `report_urlpatterns` can be joined into `reports/urls.py`; until then this
-module is included on its own under /rapporter/ with the same app namespace."""
+"""URLs of the reports page: the built reports, "Byg nu", progress rows, downloads and KDK's status export.
+
+Joined into `reports/urls.py` under /rapporter/ (namespace "reports"; the list page is `reports:list`).
+"""
 
 from django.urls import path
 
 from . import report_views
-
-app_name = "reports"
 
 report_urlpatterns = [
     path("", report_views.report_list, name="list"),
@@ -15,5 +15,3 @@ report_urlpatterns = [
     path("<int:pk>/byg-igen/", report_views.rebuild, name="rebuild"),
     path("<int:pk>/hent/<str:fmt>/", report_views.download, name="download"),
 ]
-
-urlpatterns = report_urlpatterns

@@ -1,8 +1,15 @@
 """Goal status for departments and the hospital group: the one source of truth.
 
-Pages, exports and Celery reports all call `department_rows` / `hospital_group_status`; nothing else counts
+Pages, exports and Celery reports all call `department_rows` (and `totals` for the group); nothing else counts
 "goal met". Mål 1: one to two selections for the year, each counting only once it is followed with systematic
 measurements (a measure with at least one value). Mål 2: a local team established in the first quarter.
+
+With ``measures=True`` (the default) each row also carries its measures' data completeness (from
+`measurements.periods.completeness_for`) and what the run/control chart of each measure shows (improvement,
+deterioration, no signal, or too few points to say), over the measure's due months up to the last completed month,
+using the same chart type and baseline freeze as the charts on the dashboards (`measurements.charts.analyse`).
+The measures are those of the year's initiatives that count (not stopped). The number of queries is fixed whatever
+the number of departments, measures and months; values are summed per month in the database.
 """
 
 from __future__ import annotations
@@ -16,7 +23,10 @@ from django.utils.translation import gettext as _
 
 from departments.models import Department, LocalTeam
 from initiatives.models import CrossHospitalSelection, Initiative
-from measurements.models import Measurement
+from measurements import charts, spc
+from measurements.models import Measure, Measurement
+from measurements.periods import Completeness, completeness_for, measure_months
+from measurements.series import latest_present, monthly_series, monthly_totals
 
 MIN_SELECTIONS = 1
 MAX_SELECTIONS = 2
@@ -78,6 +88,85 @@ def _date(value: dt.date) -> str:
     return date_format(value, "j. F Y")
 
 
+class Signal(StrEnum):
+    IMPROVEMENT = "improvement"
+    DETERIORATION = "deterioration"
+    NONE = "none"
+    TOO_FEW = "too_few"
+
+
+@dataclass(frozen=True)
+class MeasureStatus:
+    """What one measure's chart shows, and how complete its data are."""
+
+    measure: Measure
+    completeness: Completeness
+    signal: Signal
+    sentence: str
+    latest_value: float | None
+    latest_month: dt.date | None
+
+
+@dataclass(frozen=True)
+class SignalCounts:
+    improvement: int = 0
+    deterioration: int = 0
+    none: int = 0
+    too_few: int = 0
+
+    @property
+    def measures(self) -> int:
+        return self.improvement + self.deterioration + self.none + self.too_few
+
+    def __add__(self, other: SignalCounts) -> SignalCounts:
+        return SignalCounts(
+            self.improvement + other.improvement,
+            self.deterioration + other.deterioration,
+            self.none + other.none,
+            self.too_few + other.too_few,
+        )
+
+    @classmethod
+    def of(cls, measures: list[MeasureStatus]) -> SignalCounts:
+        signals = [m.signal for m in measures]
+        return cls(
+            improvement=signals.count(Signal.IMPROVEMENT),
+            deterioration=signals.count(Signal.DETERIORATION),
+            none=signals.count(Signal.NONE),
+            too_few=signals.count(Signal.TOO_FEW),
+        )
+
+
+@dataclass(frozen=True)
+class CompletenessTotal:
+    """Values present / values due, summed over measures (see `measurements.periods`)."""
+
+    expected: int = 0
+    present: int = 0
+
+    @property
+    def missing(self) -> int:
+        return self.expected - self.present
+
+    @property
+    def ratio(self) -> float | None:
+        return self.present / self.expected if self.expected else None
+
+    @property
+    def percent(self) -> int | None:
+        return None if self.ratio is None else round(100 * self.ratio)
+
+    def __add__(self, other: CompletenessTotal) -> CompletenessTotal:
+        return CompletenessTotal(self.expected + other.expected, self.present + other.present)
+
+    @classmethod
+    def of(cls, measures: list[MeasureStatus]) -> CompletenessTotal:
+        return cls(
+            expected=sum(m.completeness.expected for m in measures),
+            present=sum(m.completeness.present for m in measures),
+        )
+
+
 @dataclass
 class DepartmentStatus:
     department: Department
@@ -85,6 +174,15 @@ class DepartmentStatus:
     selections: GoalResult
     initiatives: list[Initiative] = field(default_factory=list)
     in_cross_hospital: bool = False
+    measures: list[MeasureStatus] = field(default_factory=list)
+
+    @property
+    def completeness(self) -> CompletenessTotal:
+        return CompletenessTotal.of(self.measures)
+
+    @property
+    def signals(self) -> SignalCounts:
+        return SignalCounts.of(self.measures)
 
 
 def initiatives_for_year(year: int):
@@ -99,9 +197,13 @@ def initiatives_for_year(year: int):
     )
 
 
-def department_rows(departments, *, year: int, today: dt.date) -> list[DepartmentStatus]:
-    """One status row per department, in a fixed number of queries whatever the number of departments."""
+def department_rows(departments, *, year: int, today: dt.date, measures: bool = True) -> list[DepartmentStatus]:
+    """One status row per department, in a fixed number of queries whatever the number of departments.
+
+    `measures=False` leaves out the measures' completeness and signals (three goals only; fewer queries).
+    """
     cross = CrossHospitalSelection.objects.filter(year=year).first()
+    scope = departments
     departments = (
         departments.select_related("local_team")
         .prefetch_related(Prefetch("initiatives", queryset=initiatives_for_year(year), to_attr="year_initiatives"))
@@ -126,7 +228,58 @@ def department_rows(departments, *, year: int, today: dt.date) -> list[Departmen
                 and any(i.recommendation_id == cross.recommendation_id for i in initiatives),
             )
         )
+    if measures and rows:
+        by_department = measure_statuses(scope, year=year, today=today)
+        for row in rows:
+            row.measures = by_department.get(row.department.pk, [])
     return rows
+
+
+def counted_measures(departments, *, year: int):
+    """The measures that count for the year: those of the departments' initiatives that are not stopped."""
+    return (
+        Measure.objects.filter(initiative__year=year, initiative__department__in=departments.values("pk"))
+        .exclude(initiative__status=Initiative.Status.STOPPED)
+        .select_related("initiative")
+        .order_by("initiative__department_id", "initiative_id", "kind", "name", "pk")
+    )
+
+
+def measure_statuses(departments, *, year: int, today: dt.date) -> dict[int, list[MeasureStatus]]:
+    """Completeness and signal of each counted measure, grouped by department id (fixed number of queries)."""
+    measures_qs = counted_measures(departments, year=year)
+    measure_list = list(measures_qs)
+    if not measure_list:
+        return {}
+    completeness = completeness_for(measures_qs, today=today)
+    totals = monthly_totals(measures_qs)
+    grouped: dict[int, list[MeasureStatus]] = {}
+    for measure in measure_list:
+        points = monthly_series(measure, months=measure_months(measure, today=today), values=totals.get(measure.pk, ()))
+        result = charts.analyse(measure, points)
+        latest = latest_present(points)
+        grouped.setdefault(measure.initiative.department_id, []).append(
+            MeasureStatus(
+                measure=measure,
+                completeness=completeness[measure.pk],
+                signal=_signal(measure, result),
+                sentence=spc.describe(result),
+                latest_value=latest.value if latest else None,
+                latest_month=latest.month if latest else None,
+            )
+        )
+    return grouped
+
+
+def _signal(measure, result) -> Signal:
+    if not charts.enough_data(result):
+        return Signal.TOO_FEW
+    direction = charts.signal_direction(measure, result)
+    if direction == spc.IMPROVEMENT:
+        return Signal.IMPROVEMENT
+    if direction == spc.DETERIORATION:
+        return Signal.DETERIORATION
+    return Signal.NONE
 
 
 @dataclass(frozen=True)
@@ -135,14 +288,19 @@ class GroupTotals:
     team_met: int
     selections_met: int
     in_cross_hospital: int
+    completeness: CompletenessTotal = CompletenessTotal()
+    signals: SignalCounts = SignalCounts()
 
 
 def totals(rows: list[DepartmentStatus]) -> GroupTotals:
+    """The group's totals: always the sums of the rows."""
     return GroupTotals(
         departments=len(rows),
         team_met=sum(row.team.met for row in rows),
         selections_met=sum(row.selections.met for row in rows),
         in_cross_hospital=sum(row.in_cross_hospital for row in rows),
+        completeness=sum((row.completeness for row in rows), CompletenessTotal()),
+        signals=sum((row.signals for row in rows), SignalCounts()),
     )
 
 

@@ -19,5 +19,5 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("rapporter/", include("reports.report_urls")),
+    path("", include("reports.urls")),
 ]

@@ -36,22 +36,35 @@
     }
     var layout = figure.layout || {};
     layout.separators = ",.";
+    if (target.closest("body.board")) {
+      // The improvement board is read from across the room.
+      layout.font = Object.assign({}, layout.font, { size: 18 });
+      layout.legend = Object.assign({}, layout.legend, { font: { size: 18 } });
+      (layout.annotations || []).forEach(function (note) {
+        note.font = Object.assign({}, note.font, { size: 15 });
+      });
+    }
     window.Plotly.newPlot(target, figure.data || [], layout, CONFIG);
     target.setAttribute("data-chart-drawn", "true");
   }
 
-  function draw(root) {
+  function draw(root, onlyNew) {
     if (typeof window.Plotly === "undefined") {
       return;
     }
-    targetsIn(root).forEach(drawOne);
+    targetsIn(root).forEach(function (target) {
+      if (!onlyNew || target.getAttribute("data-chart-drawn") !== "true") {
+        drawOne(target);
+      }
+    });
   }
 
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", function () { draw(document); });
+    document.addEventListener("DOMContentLoaded", function () { draw(document, false); });
   } else {
-    draw(document);
+    draw(document, false);
   }
-  // Partials swapped in by htmx (chart-type switch, filters, board refresh) redraw their own charts.
-  document.addEventListener("htmx:afterSettle", function (event) { draw(event.target); });
+  // Partials swapped in by htmx (chart-type switch, filters, board refresh) redraw their charts. With an outerHTML
+  // swap the event's target may be the replaced element, so every chart not drawn yet is drawn.
+  document.addEventListener("htmx:afterSettle", function () { draw(document, true); });
 })();

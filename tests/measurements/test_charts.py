@@ -130,9 +130,15 @@ def test_danish_month_tick_labels_thinned_on_long_series():
     chart = charts.chart_for_measure(_measure(), months=long_months, values=[])
     xaxis = chart.figure["layout"]["xaxis"]
     assert len(xaxis["ticktext"]) <= charts.MAX_TICKS
-    assert xaxis["ticktext"][0] == "jan. 2016"
+    assert xaxis["ticktext"][0] == "jan.<br>2016"
     short = charts.chart_for_measure(_measure(), months=MONTHS[2:6], values=[])
-    assert short.figure["layout"]["xaxis"]["ticktext"] == ["marts 2025", "april 2025", "maj 2025", "juni 2025"]
+    assert short.figure["layout"]["xaxis"]["ticktext"] == [
+        "marts<br>2025",
+        "april<br>2025",
+        "maj<br>2025",
+        "juni<br>2025",
+    ]
+    assert short.figure["data"][-1]["customdata"][0][0] == "marts 2025"  # hover label of the first point
 
 
 def test_latest_value_against_target_respects_direction():

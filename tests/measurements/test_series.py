@@ -65,3 +65,23 @@ def test_series_reads_prefetched_measurement_objects_without_queries(django_asse
     with django_assert_num_queries(0):
         points = monthly_series(measure, months=month_range(JAN, MAR))
     assert [p.value for p in points] == [30.0, None, 25.0]
+
+
+@pytest.mark.django_db
+def test_monthly_totals_sum_sections_in_one_query_and_match_individual_values(django_assert_num_queries):
+    from measurements.series import monthly_totals
+
+    initiative = InitiativeFactory()
+    s1, s2 = SectionFactory(department=initiative.department), SectionFactory(department=initiative.department)
+    measure = MeasureFactory(initiative=initiative, per_section=True)
+    count = MeasureFactory(initiative=initiative, unit=Unit.COUNT)
+    MeasurementFactory(measure=measure, section=s1, month=JAN, numerator=2, denominator=8)
+    MeasurementFactory(measure=measure, section=s2, month=JAN, numerator=1, denominator=2)
+    MeasurementFactory(measure=measure, section=s1, month=MAR, numerator=1, denominator=4)
+    MeasurementFactory(measure=count, month=FEB, numerator=7, denominator=None)
+    with django_assert_num_queries(1):
+        totals = monthly_totals(Measure.objects.all())
+    assert totals[measure.pk] == [(JAN, 3, 10), (MAR, 1, 4)]
+    assert totals[count.pk] == [(FEB, 7, None)]
+    from_objects = monthly_series(measure, months=MONTHS, values=list(measure.measurements.all()))
+    assert monthly_series(measure, months=MONTHS, values=totals[measure.pk]) == from_objects

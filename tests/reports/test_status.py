@@ -3,14 +3,19 @@ import datetime as dt
 import pytest
 
 from departments.models import Department
+from measurements.models import Measure, Measurement
+from measurements.periods import completeness_for, month_range
 from reports import status
 from tests.factories import (
     CrossHospitalSelectionFactory,
     DepartmentFactory,
+    HospitalFactory,
     InitiativeFactory,
     LocalTeamFactory,
     MeasureFactory,
     MeasurementFactory,
+    SectionFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -79,3 +84,121 @@ def test_totals_equal_sum_of_rows():
     assert totals.team_met == sum(r.team.met for r in rows) == 1
     assert totals.selections_met == sum(r.selections.met for r in rows) == 1
     assert totals.in_cross_hospital == sum(r.in_cross_hospital for r in rows) == 1
+
+
+# --- completeness and signals per department -------------------------------------------------------------------
+
+MONTHS_2025_2026 = month_range(dt.date(2025, 1, 1), dt.date(2026, 10, 1))  # 22 due months up to TODAY's last month
+STABLE = [30, 32, 29, 31, 30, 33, 28, 30, 31, 29, 32, 30, 31, 29, 30, 32, 28, 31, 30, 29, 31, 30]
+DOWN = [30, 32, 29, 31, 30, 33, 28, 30, 31, 29, 32, 30, 15, 14, 16, 13, 15, 14, 12, 15, 14, 13]
+
+
+def _measure_with(initiative, numerators, *, direction="lower", section=None, months=MONTHS_2025_2026):
+    measure = MeasureFactory(
+        initiative=initiative,
+        direction=direction,
+        start_month=months[0],
+        baseline_start=months[0],
+        baseline_end=months[11],
+    )
+    Measurement.objects.bulk_create(
+        Measurement(measure=measure, section=section, month=m, numerator=n, denominator=100, unit=measure.unit)
+        for m, n in zip(months, numerators, strict=False)
+        if n is not None
+    )
+    return measure
+
+
+def test_rows_count_measures_with_improvement_deterioration_no_signal_and_too_few():
+    department = DepartmentFactory()
+    initiative = InitiativeFactory(department=department)
+    _measure_with(initiative, DOWN)  # lower is better: improvement
+    _measure_with(initiative, DOWN, direction="higher")  # deterioration
+    _measure_with(initiative, STABLE)  # no signal
+    _measure_with(initiative, [30, 31, 29, 30])  # four months: too few points
+    [row] = status.department_rows(Department.objects.all(), year=2026, today=TODAY)
+    assert row.signals == status.SignalCounts(improvement=1, deterioration=1, none=1, too_few=1)
+    assert row.signals.measures == 4
+    assert [m.signal for m in row.measures].count(status.Signal.IMPROVEMENT) == 1
+    improving = next(m for m in row.measures if m.signal == status.Signal.IMPROVEMENT)
+    assert improving.sentence.startswith("Ikke-tilfældig variation")
+    assert improving.latest_month == dt.date(2026, 10, 1) and improving.latest_value == pytest.approx(13.0)
+
+
+def test_row_completeness_is_the_sum_of_completeness_for_its_measures():
+    department = DepartmentFactory()
+    initiative = InitiativeFactory(department=department)
+    section = SectionFactory(department=department)
+    initiative.sections.set([section])
+    full = _measure_with(initiative, STABLE)
+    gappy = [*STABLE[:5], None, None, *STABLE[7:20]]  # 2 missing in the middle, 2 at the end
+    partial = _measure_with(initiative, gappy)
+    [row] = status.department_rows(Department.objects.all(), year=2026, today=TODAY)
+    expected = completeness_for(Measure.objects.filter(pk__in=[full.pk, partial.pk]), today=TODAY)
+    assert row.completeness.expected == sum(c.expected for c in expected.values()) == 44
+    assert row.completeness.present == sum(c.present for c in expected.values()) == 40
+    assert row.completeness.percent == 91
+
+
+def test_measures_of_stopped_initiatives_and_other_years_do_not_count():
+    department = DepartmentFactory()
+    _measure_with(InitiativeFactory(department=department, status="stopped"), STABLE)
+    _measure_with(InitiativeFactory(department=department, year=2025), STABLE)
+    [row] = status.department_rows(Department.objects.all(), year=2026, today=TODAY)
+    assert row.measures == [] and row.completeness.ratio is None
+
+
+def test_totals_of_completeness_and_signals_equal_sum_of_rows():
+    first, second = DepartmentFactory(), DepartmentFactory()
+    _measure_with(InitiativeFactory(department=first), DOWN)
+    _measure_with(InitiativeFactory(department=first), STABLE[:18])
+    _measure_with(InitiativeFactory(department=second), DOWN, direction="higher")
+    DepartmentFactory()  # no measures at all
+    rows = status.department_rows(Department.objects.all(), year=2026, today=TODAY)
+    group = status.totals(rows)
+    assert group.signals == sum((r.signals for r in rows), status.SignalCounts())
+    assert (group.signals.improvement, group.signals.deterioration, group.signals.none) == (1, 1, 1)
+    assert group.completeness.expected == sum(r.completeness.expected for r in rows) == 66
+    assert group.completeness.present == sum(r.completeness.present for r in rows) == 62
+
+
+def test_measures_false_skips_measure_analysis():
+    _measure_with(InitiativeFactory(department=DepartmentFactory()), DOWN)
+    [row] = status.department_rows(Department.objects.all(), year=2026, today=TODAY, measures=False)
+    assert row.measures == [] and row.signals.measures == 0
+
+
+def test_hospital_filter_keeps_departments_with_a_site_there_once():
+    naestved, slagelse = HospitalFactory(code="nae"), HospitalFactory(code="sla")
+    both = DepartmentFactory(hospitals=[naestved, slagelse])
+    DepartmentFactory(hospitals=[slagelse])
+    _measure_with(InitiativeFactory(department=both), DOWN)
+    superuser = UserFactory(is_superuser=True)
+    rows = status.department_rows(status.visible_departments(superuser, hospital=naestved), year=2026, today=TODAY)
+    assert [r.department for r in rows] == [both]
+    assert rows[0].signals.improvement == 1
+
+
+def test_status_query_count_is_the_same_for_small_and_large_data(django_assert_num_queries):
+    cross = CrossHospitalSelectionFactory()
+    department = DepartmentFactory()
+    LocalTeamFactory(department=department)
+    _measure_with(InitiativeFactory(department=department), STABLE[:3])
+
+    def run():
+        return status.department_rows(Department.objects.all(), year=2026, today=TODAY)
+
+    with django_assert_num_queries(8):
+        run()
+    for _ in range(6):
+        other = DepartmentFactory()
+        LocalTeamFactory(department=other)
+        for recommendation in (cross.recommendation, None):
+            kwargs = {"recommendation": recommendation} if recommendation else {}
+            initiative = InitiativeFactory(department=other, **kwargs)
+            initiative.sections.set([SectionFactory(department=other), SectionFactory(department=other)])
+            _measure_with(initiative, DOWN)
+            _measure_with(initiative, STABLE)
+    with django_assert_num_queries(8):
+        rows = run()
+    assert len(rows) == 7 and status.totals(rows).signals.measures == 25

@@ -1,0 +1,184 @@
+"""Reads for the dashboards: a department's dashboard, one measure's chart card, the improvement board.
+
+Goal status, completeness and signals come from `reports.status` (the one source of truth); this module adds what
+the pages show besides (team, initiatives, figures, recent actions), each in a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.template.defaultfilters import floatformat
+from django.utils.translation import gettext as _
+
+from departments.models import Department, LocalTeam, TeamMember
+from initiatives.models import Action, Initiative
+from measurements import charts
+from measurements.models import Measure, Unit
+from measurements.periods import Completeness, completeness_for, measure_months
+from measurements.series import monthly_totals
+
+from . import status
+
+RECENT_ACTIONS = 8
+
+
+def format_value(measure, value: float | None) -> str:
+    """A value in the measure's display unit as Danish text: "23,5 %", "4,12 pr. 1.000", "45"."""
+    if value is None:
+        return "–"
+    if measure.unit == Unit.PROPORTION:
+        return f"{floatformat(value, 1)} %"
+    if measure.unit == Unit.RATE:
+        suffix = f" {charts.rate_suffix(measure)}" if measure.rate_per > 1 else ""
+        return f"{floatformat(value, 2)}{suffix}"
+    return floatformat(value, 0)
+
+
+@dataclass(frozen=True)
+class MeasureCard:
+    """One measure on a dashboard or board: its chart plus the figures around it."""
+
+    measure: Measure
+    chart: charts.MeasureChart
+    completeness: Completeness
+
+    @property
+    def dom_id(self) -> str:
+        return f"measure-{self.measure.pk}"
+
+    @property
+    def chart_id(self) -> str:
+        return f"chart-{self.measure.pk}"
+
+    @property
+    def latest_text(self) -> str:
+        latest = self.chart.latest
+        return format_value(self.measure, latest.value if latest else None)
+
+    @property
+    def target_text(self) -> str:
+        return format_value(self.measure, self.chart.target) if self.chart.target is not None else ""
+
+    @property
+    def other_kinds(self) -> list[tuple[str, str]]:
+        """(kind, label) of the chart types the user can switch to."""
+        return [(kind, charts.kind_label(kind)) for kind in self.chart.kinds if kind != self.chart.kind]
+
+
+def measure_card(measure, *, today: dt.date, values, actions, completeness: Completeness, kind: str | None = None):
+    return MeasureCard(
+        measure=measure,
+        chart=charts.chart_for_measure(
+            measure, months=measure_months(measure, today=today), values=values, actions=actions, kind=kind
+        ),
+        completeness=completeness,
+    )
+
+
+def chart_kind(measure, requested: str | None) -> str | None:
+    """The requested chart type if it fits the measure (e.g. "run"), else ``None`` for the default."""
+    return requested if requested in charts.kinds_for(measure) else None
+
+
+@dataclass
+class InitiativeBlock:
+    initiative: Initiative
+    cards: list[MeasureCard] = field(default_factory=list)
+
+
+@dataclass
+class Dashboard:
+    department: Department
+    year: int
+    row: status.DepartmentStatus
+    team: LocalTeam | None
+    members: list[TeamMember]
+    initiatives: list[InitiativeBlock]
+    actions: list[Action]
+    kind: str | None
+
+    @property
+    def cards(self) -> list[MeasureCard]:
+        return [card for block in self.initiatives for card in block.cards]
+
+
+def department_dashboard(department, *, year: int, today: dt.date, kind: str | None = None) -> Dashboard:
+    """Everything the department dashboard and the board show, for `department` in `year`.
+
+    `kind="run"` shows every chart as a run chart. Queries: the status row's plus four, whatever the data size.
+    """
+    scope = Department.objects.filter(pk=department.pk)
+    [row] = status.department_rows(scope, year=year, today=today)
+    team = getattr(row.department, "local_team", None)
+    members = list(TeamMember.objects.filter(team=team).select_related("user").order_by("role", "name")) if team else []
+    initiatives = list(
+        Initiative.objects.filter(department=department, year=year)
+        .select_related("recommendation")
+        .prefetch_related(
+            "sections", Prefetch("actions", queryset=Action.objects.order_by("date", "id"), to_attr="action_list")
+        )
+        .order_by("recommendation__title")
+    )
+    measures = [entry.measure for entry in row.measures]
+    totals = monthly_totals(Measure.objects.filter(pk__in=[m.pk for m in measures])) if measures else {}
+    by_initiative = {initiative.pk: InitiativeBlock(initiative) for initiative in initiatives}
+    for entry in row.measures:
+        measure = entry.measure
+        block = by_initiative[measure.initiative_id]
+        block.cards.append(
+            measure_card(
+                measure,
+                today=today,
+                values=totals.get(measure.pk, ()),
+                actions=block.initiative.action_list,
+                completeness=entry.completeness,
+                kind=chart_kind(measure, kind),
+            )
+        )
+    actions = sorted(
+        (action for initiative in initiatives for action in initiative.action_list),
+        key=lambda action: (action.date, action.pk),
+        reverse=True,
+    )[:RECENT_ACTIONS]
+    return Dashboard(
+        department=department,
+        year=year,
+        row=row,
+        team=team,
+        members=members,
+        initiatives=list(by_initiative.values()),
+        actions=actions,
+        kind=kind,
+    )
+
+
+def single_measure_card(measure, *, today: dt.date, kind: str | None = None) -> MeasureCard:
+    """One measure's card (the chart-type switch), in a fixed number of queries."""
+    one = Measure.objects.filter(pk=measure.pk)
+    return measure_card(
+        measure,
+        today=today,
+        values=monthly_totals(one).get(measure.pk, ()),
+        actions=list(Action.objects.filter(initiative_id=measure.initiative_id).order_by("date", "id")),
+        completeness=completeness_for(one, today=today)[measure.pk],
+        kind=chart_kind(measure, kind),
+    )
+
+
+def available_years(today: dt.date) -> list[int]:
+    """Years with initiatives, and the current year, newest first."""
+    years = set(Initiative.objects.order_by().values_list("year", flat=True).distinct())
+    years.add(today.year)
+    return sorted(years, reverse=True)
+
+
+def signal_label(signal: str) -> str:
+    return {
+        status.Signal.IMPROVEMENT: _("Forbedring"),
+        status.Signal.DETERIORATION: _("Forværring"),
+        status.Signal.NONE: _("Intet signal"),
+        status.Signal.TOO_FEW: _("For få data"),
+    }[signal]
