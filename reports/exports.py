@@ -50,17 +50,6 @@ class DepartmentExport:
     sections: list[InitiativeSection]
     members: list[TeamMember]
 
-    @property
-    def completeness(self) -> tuple[int, int]:
-        """(present, expected) values over the department's measures."""
-        present = expected = 0
-        for section in self.sections:
-            for measure in section.measures:
-                if measure.completeness:
-                    present += measure.completeness.present
-                    expected += measure.completeness.expected
-        return present, expected
-
 
 @dataclass
 class StatusExport:
@@ -210,6 +199,11 @@ OVERVIEW_HEADERS = [
     "Tværgående anbefaling",
     "Datakomplethed",
     "Manglende værdier",
+    "Målinger i alt",
+    "Forbedring",
+    "Forværring",
+    "Ingen signal",
+    "For få punkter",
 ]
 DEPARTMENT_HEADERS = [
     "Indsats",
@@ -255,7 +249,7 @@ def _overview_rows(data: StatusExport) -> list[list]:
     for entry in data.departments:
         row = entry.row
         team = getattr(row.department, "local_team", None)
-        present, expected = entry.completeness
+        completeness, signals = row.completeness, row.signals
         rows.append(
             [
                 row.department.name,
@@ -269,8 +263,13 @@ def _overview_rows(data: StatusExport) -> list[list]:
                 ", ".join(m.display_name for m in entry.members),
                 len(row.initiatives),
                 _yes_no(row.in_cross_hospital),
-                present / expected if expected else None,
-                expected - present,
+                completeness.ratio,
+                completeness.missing,
+                signals.measures,
+                signals.improvement,
+                signals.deterioration,
+                signals.none,
+                signals.too_few,
             ]
         )
     return rows
@@ -339,7 +338,10 @@ def status_xlsx(data: StatusExport) -> bytes:
     overview.title = "Oversigt"
     rows = _overview_rows(data)
     _table(
-        overview, OVERVIEW_HEADERS, rows, {8: DATE_FORMAT, 10: INTEGER_FORMAT, 12: PERCENT_FORMAT, 13: INTEGER_FORMAT}
+        overview,
+        OVERVIEW_HEADERS,
+        rows,
+        {8: DATE_FORMAT, 10: INTEGER_FORMAT, 12: PERCENT_FORMAT, **dict.fromkeys(range(13, 19), INTEGER_FORMAT)},
     )
     summary_start = len(rows) + 3
     summary = [
@@ -348,16 +350,18 @@ def status_xlsx(data: StatusExport) -> bytes:
         ("Opfylder Mål 1", data.totals.selections_met),
         ("Opfylder Mål 2", data.totals.team_met),
         ("Deltager i tværgående anbefaling", data.totals.in_cross_hospital),
+        ("Datakomplethed", data.totals.completeness.ratio),
+        ("Målinger med forbedring", data.totals.signals.improvement),
+        ("Målinger med forværring", data.totals.signals.deterioration),
         ("Sygehus", data.hospital.name if data.hospital else "Alle"),
         ("År", data.year),
         ("Data til og med", data.data_until),
         ("Udtrukket", timezone.localtime(data.built_at).replace(tzinfo=None, microsecond=0)),
     ]
+    summary_formats = {"Datakomplethed": PERCENT_FORMAT, "Data til og med": MONTH_FORMAT, "Udtrukket": DATETIME_FORMAT}
     for offset, (label, value) in enumerate(summary):
-        _write_row(overview, summary_start + offset, [label, value])
+        _write_row(overview, summary_start + offset, [label, value], {2: summary_formats.get(label)})
         overview.cell(row=summary_start + offset, column=1).font = Font(bold=True)
-    overview.cell(row=summary_start + 7, column=2).number_format = MONTH_FORMAT
-    overview.cell(row=summary_start + 8, column=2).number_format = DATETIME_FORMAT
 
     taken = {"oversigt", "rådata"}
     formats = {10: "0.##", 11: MONTH_FORMAT, 12: DECIMAL_FORMAT, 14: PERCENT_FORMAT, 15: INTEGER_FORMAT}

@@ -79,6 +79,14 @@ def test_xlsx_overview_equals_the_status_function(departments):
         assert (cells["Mål 2"], cells["Mål 2 – forklaring"]) == (row.team.label, row.team.detail)
         assert cells["Valgte indsatser"] == len(row.initiatives)
         assert cells["Tværgående anbefaling"] == ("Ja" if row.in_cross_hospital else "Nej")
+        assert cells["Datakomplethed"] == pytest.approx(row.completeness.ratio)
+        assert cells["Manglende værdier"] == row.completeness.missing
+        assert (cells["Målinger i alt"], cells["Forbedring"], cells["Forværring"]) == (
+            row.signals.measures,
+            row.signals.improvement,
+            row.signals.deterioration,
+        )
+        assert (cells["Ingen signal"], cells["For få punkter"]) == (row.signals.none, row.signals.too_few)
     summary = {
         overview.cell(row=r, column=1).value: overview.cell(row=r, column=2).value
         for r in range(len(rows) + 3, overview.max_row + 1)
@@ -87,6 +95,9 @@ def test_xlsx_overview_equals_the_status_function(departments):
     assert summary["Opfylder Mål 1"] == totals.selections_met
     assert summary["Opfylder Mål 2"] == totals.team_met
     assert summary["Deltager i tværgående anbefaling"] == totals.in_cross_hospital
+    assert summary["Datakomplethed"] == pytest.approx(totals.completeness.ratio)
+    assert summary["Målinger med forbedring"] == totals.signals.improvement
+    assert totals.signals.improvement >= 1  # the test data's shift is found
     assert overview["H2"].number_format == exports.DATE_FORMAT  # team established
     assert overview["L2"].number_format == exports.PERCENT_FORMAT  # completeness
 
@@ -109,7 +120,12 @@ def test_xlsx_department_sheet_and_raw_data_have_number_and_date_formats(departm
     completeness = completeness_for(Measure.objects.filter(pk=measure.pk), today=timezone.localdate())[measure.pk]
     assert measured["Datakomplethed"] == pytest.approx(completeness.ratio)
     assert measured["Manglende værdier"] == completeness.missing
-    assert measured["Analyse"].startswith("Ikke-tilfældig variation")
+    [row] = status.department_rows(
+        Department.objects.filter(pk=departments[0].pk), year=report_quarter().year, today=timezone.localdate()
+    )
+    [measure_status] = [m for m in row.measures if m.measure.pk == measure.pk]
+    assert measured["Analyse"] == measure_status.sentence
+    assert measured["Seneste værdi"] == pytest.approx(measure_status.latest_value)
     cells = next(row for row in sheet.iter_rows(min_row=2) if row[5].value == "Andel med blærekateter")
     assert cells[10].number_format == exports.MONTH_FORMAT and cells[10].is_date
     assert cells[11].number_format == exports.DECIMAL_FORMAT
