@@ -70,7 +70,10 @@ def request_report(
     transaction commits (unless `send` is False: `build_reports` runs the job itself); a row already pending or
     running is left alone.
     """
-    period = str(period if isinstance(period, Quarter) else Quarter.parse(period))
+    quarter = period if isinstance(period, Quarter) else Quarter.parse(period)
+    period = str(quarter)
+    if kind == Report.Kind.INSPIRATION and meeting is None:
+        meeting = _inspiration_meeting(quarter)
     now = timezone.now()
     with transaction.atomic():
         report, created = Report.objects.get_or_create(
@@ -95,6 +98,17 @@ def request_report(
         if restart and send:
             transaction.on_commit(lambda: enqueue(report.pk))
     return report
+
+
+def _inspiration_meeting(quarter: Quarter):
+    """The quarter's inspiration meeting (the first, if there are several), for the report's title page."""
+    from initiatives.models import Meeting
+
+    return (
+        Meeting.objects.filter(kind=Meeting.Kind.INSPIRATION, date__range=(quarter.start, quarter.end))
+        .order_by("date")
+        .first()
+    )
 
 
 def claim(report_id: int) -> uuid.UUID | None:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from reports import services
 from reports.documents import Built
 from reports.models import Report
-from tests.factories import DepartmentFactory, UserFactory
+from tests.factories import DepartmentFactory, MeetingFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -68,6 +68,14 @@ def test_group_reports_are_unique_per_period_too(enqueued):
     services.request_report(kind=Report.Kind.INSPIRATION, period="2026Q2")
     services.request_report(kind=Report.Kind.INSPIRATION, period="2026Q3")
     assert sorted(Report.objects.values_list("period", flat=True)) == ["2026Q2", "2026Q3"]
+
+
+def test_inspiration_report_is_tied_to_the_quarters_meeting(enqueued):
+    meeting = MeetingFactory(date=dt.date(2026, 6, 9))
+    MeetingFactory(date=dt.date(2026, 10, 6))
+    report = services.request_report(kind=Report.Kind.INSPIRATION, period="2026Q2")
+    assert report.meeting == meeting
+    assert services.request_report(kind=Report.Kind.INSPIRATION, period="2026Q1").meeting is None
 
 
 def test_database_refuses_a_second_row_for_the_same_report(home):
