@@ -7,12 +7,17 @@
 import os
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from departments.access import Role
 
 from .factories import DepartmentFactory, HospitalFactory, MembershipFactory, UserFactory
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Property tests assert outcomes, not speed: a loaded CI machine must not fail them on timing.
+settings.register_profile("vaelgklogt", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("vaelgklogt")
 
 
 @pytest.fixture

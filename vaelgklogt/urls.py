@@ -19,5 +19,7 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("vaelg-klogt/afdelinger/", include("departments.urls")),
+    path("vaelg-klogt/", include("initiatives.urls")),
     path("", include("reports.urls")),
 ]

@@ -1,0 +1,54 @@
+"""Forms parse and type the input; the domain rules live in departments/services.py."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import TeamMember
+from .services import department_users
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class TeamForm(forms.Form):
+    established_on = forms.DateField(
+        label=_("Etableret"),
+        widget=DateInput(),
+        help_text=_("Den dag teamet holdt sit første møde eller blev udpeget. Mål 2: senest 31. marts."),
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Fx hvordan teamet arbejder, eller hvornår I mødes."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound and not self.initial.get("established_on"):
+            self.initial["established_on"] = timezone.localdate()
+
+
+class TeamMemberForm(forms.Form):
+    user = forms.ModelChoiceField(
+        label=_("Bruger i afdelingen"),
+        queryset=None,
+        required=False,
+        empty_label=_("— ikke bruger, skriv navn —"),
+        help_text=_("Vælg en bruger, eller lad feltet stå og skriv navnet nedenfor."),
+    )
+    name = forms.CharField(label=_("Navn"), max_length=150, required=False)
+    title = forms.CharField(
+        label=_("Titel"), max_length=150, required=False, help_text=_("Fx sygeplejerske, overlæge, sekretær.")
+    )
+    role = forms.ChoiceField(label=_("Rolle i teamet"), choices=TeamMember.Role.choices)
+
+    def __init__(self, *args, department, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = department_users(department)
+        self.fields["user"].label_from_instance = lambda u: u.get_full_name() or u.get_username()

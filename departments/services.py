@@ -1,0 +1,103 @@
+"""Writes for a department's local Vælg Klogt team (Mål 2).
+
+Every change goes through one of these keyword-only functions; each validates first and writes inside a
+transaction, so bad input leaves nothing behind. `by` is recorded as the change's author in the history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .access import forget_access
+from .models import Department, LocalTeam, TeamMember
+
+
+def _with_author(instance, by):
+    """simple_history reads `_history_user`; outside a request the middleware cannot tell who it was."""
+    instance._history_user = by
+    return instance
+
+
+def department_users(department: Department):
+    """The users who may sit on the department's team: anyone with a role in the department."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(memberships__department=department, is_active=True)
+        .distinct()
+        .order_by("first_name", "username")
+    )
+
+
+@transaction.atomic
+def team_establish(*, department: Department, established_on: dt.date, note: str = "", by) -> LocalTeam:
+    """Establish the department's team, or correct its date and note when it exists."""
+    if established_on > timezone.localdate():
+        raise ValidationError({"established_on": _("Datoen må ikke ligge i fremtiden.")})
+    team = LocalTeam.objects.select_for_update().filter(department=department).first()
+    if team is None:
+        team = LocalTeam(department=department)
+    elif (team.established_on, team.note) == (established_on, note):
+        return team
+    team.established_on = established_on
+    team.note = note
+    _with_author(team, by).save()
+    return team
+
+
+def _validate_member(*, team: LocalTeam, user, name: str, role: str, exclude_pk: int | None = None) -> None:
+    errors = {}
+    if user is None and not name.strip():
+        errors["name"] = _("Vælg en bruger eller skriv personens navn.")
+    if user is not None and not department_users(team.department).filter(pk=user.pk).exists():
+        errors["user"] = _("Brugeren har ingen rolle i afdelingen.")
+    if user is not None:
+        duplicate = team.members.filter(user=user).exclude(pk=exclude_pk)
+        if duplicate.exists():
+            errors["user"] = _("Brugeren er allerede med i teamet.")
+    if role not in TeamMember.Role.values:
+        errors["role"] = _("Vælg en rolle i teamet.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def team_member_add(*, team: LocalTeam, role: str, user=None, name: str = "", title: str = "", by) -> TeamMember:
+    _validate_member(team=team, user=user, name=name, role=role)
+    member = TeamMember(team=team, user=user, name="" if user else name.strip(), title=title.strip(), role=role)
+    _with_author(member, by).save()
+    _forget_access_of(user, by)
+    return member
+
+
+@transaction.atomic
+def team_member_update(*, member: TeamMember, role: str, user=None, name: str = "", title: str = "", by) -> TeamMember:
+    _validate_member(team=member.team, user=user, name=name, role=role, exclude_pk=member.pk)
+    previous_user = member.user
+    member.user = user
+    member.name = "" if user else name.strip()
+    member.title = title.strip()
+    member.role = role
+    _with_author(member, by).save()
+    _forget_access_of(previous_user, by)
+    _forget_access_of(user, by)
+    return member
+
+
+@transaction.atomic
+def team_member_remove(*, member: TeamMember, by) -> None:
+    user = member.user
+    _with_author(member, by).delete()
+    _forget_access_of(user, by)
+
+
+def _forget_access_of(user, by) -> None:
+    """A tovholder steers the department: when the acting user changed their own role, read their access anew."""
+    if user is not None and by is not None and user.pk == by.pk:
+        forget_access(by)

@@ -1,0 +1,141 @@
+"""The measurement-plan form: every field explained for a first-time user. Rules live in definitions.py."""
+
+import datetime as dt
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from departments.services import department_users
+
+from .models import Measure, Unit
+
+
+class MonthInput(forms.DateInput):
+    input_type = "month"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m", **kwargs)
+
+
+class MonthField(forms.DateField):
+    """A month (YYYY-MM); stored as its first day."""
+
+    widget = MonthInput
+    input_formats = ["%Y-%m", "%m-%Y", "%m/%Y", "%Y-%m-%d"]
+    default_error_messages = {"invalid": _("Skriv en måned som ÅÅÅÅ-MM, fx 2026-01.")}
+
+    def to_python(self, value):
+        day = super().to_python(value)
+        return day.replace(day=1) if isinstance(day, dt.date) else day
+
+
+class MeasureForm(forms.Form):
+    name = forms.CharField(
+        label=_("Navn"),
+        max_length=200,
+        help_text=_("Det, grafen skal hedde, fx »Andel opererede med blærekateter«."),
+    )
+    kind = forms.ChoiceField(
+        label=_("Type"),
+        choices=Measure.Kind.choices,
+        initial=Measure.Kind.PROCESS,
+        help_text=_(
+            "Procesmål: gør vi det, vi har besluttet? Resultatmål: bliver det bedre for patienten? "
+            "Balancemål: bliver noget andet værre?"
+        ),
+    )
+    operational_definition = forms.CharField(
+        label=_("Operationel definition"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Så præcist, at to kolleger ville tælle det samme: hvilke patienter, hvilken periode, hvad tæller med."
+        ),
+    )
+    unit = forms.ChoiceField(
+        label=_("Enhed"),
+        choices=Unit.choices,
+        initial=Unit.PROPORTION,
+        help_text=_(
+            "Andel: fx 12 af 80 patienter (vises i procent). Antal: fx 7 hændelser pr. måned. "
+            "Rate: fx 4 infektioner pr. 1.000 sengedage."
+        ),
+    )
+    numerator_definition = forms.CharField(
+        label=_("Tæller"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Hvad tælles? Fx »Antal opererede, der fik anlagt blærekateter«."),
+    )
+    denominator_definition = forms.CharField(
+        label=_("Nævner"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Hvad tælleren er en del af, fx »Alle opererede i måneden«. Tom for antal."),
+    )
+    rate_per = forms.IntegerField(
+        label=_("Rate pr."),
+        min_value=1,
+        initial=1,
+        required=False,
+        help_text=_("Kun for rater: fx 1000 for »pr. 1.000 sengedage«."),
+    )
+    data_source = forms.CharField(
+        label=_("Datakilde"),
+        max_length=200,
+        required=False,
+        help_text=_("Hvor tallene kommer fra, fx udtræk fra Sundhedsplatformen eller optælling på tavlen."),
+    )
+    direction = forms.ChoiceField(
+        label=_("Retning"),
+        choices=Measure.Direction.choices,
+        initial=Measure.Direction.LOWER,
+        help_text=_("Er det godt, når kurven går ned eller op?"),
+    )
+    target = forms.DecimalField(
+        label=_("Mål"),
+        required=False,
+        max_digits=10,
+        decimal_places=2,
+        localize=True,
+        help_text=_("Det tal, I vil nå. Procent for andele (fx 20), antal pr. måned, eller pr. N for rater."),
+    )
+    per_section = forms.BooleanField(
+        label=_("Måles pr. afsnit"),
+        required=False,
+        help_text=_("Sæt flueben, hvis hvert afsnit indtaster sine egne tal. Ellers ét tal for hele afdelingen."),
+    )
+    start_month = MonthField(
+        label=_("Første måned"), required=False, help_text=_("Første måned, der skal indtastes tal for.")
+    )
+    end_month = MonthField(label=_("Sidste måned"), required=False, help_text=_("Tom: målingen fortsætter."))
+    baseline_start = MonthField(
+        label=_("Baseline fra"),
+        required=False,
+        help_text=_("Måneder før ændringen, som I sammenligner med. Gerne mindst 12 måneder."),
+    )
+    baseline_end = MonthField(label=_("Baseline til"), required=False)
+    responsible = forms.ModelChoiceField(
+        label=_("Ansvarlig nøgleperson"),
+        queryset=None,
+        required=False,
+        empty_label=_("— ingen valgt —"),
+        help_text=_("Den, der sørger for, at tallene bliver indtastet hver måned."),
+    )
+    code = forms.CharField(
+        label=_("Kode"),
+        max_length=30,
+        required=False,
+        help_text=_("Kort kode til import af tal, fx ORT-KAT-01. Lad feltet stå tomt, så foreslår systemet en."),
+    )
+
+    def __init__(self, *args, department, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible"].queryset = department_users(department)
+        self.fields["responsible"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
+
+    @staticmethod
+    def initial_from(measure: Measure) -> dict:
+        fields = [name for name in MeasureForm.base_fields if name != "responsible"]
+        initial = {name: getattr(measure, name) for name in fields}
+        initial["responsible"] = measure.responsible_id
+        return initial

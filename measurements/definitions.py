@@ -1,0 +1,347 @@
+"""Defining an initiative's measures (the measurement plan): create, update, default codes, balancing suggestions.
+
+`measure_create` / `measure_update` validate everything first and write in one transaction; errors are Danish
+messages keyed by form field. The monthly values themselves are entered elsewhere (measurements/services).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_slug
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from departments.services import department_users
+from initiatives.models import Initiative
+
+from .models import Measure, Unit
+
+CODE_MAX_LENGTH = Measure._meta.get_field("code").max_length
+_STOP_WORDS = {
+    "af",
+    "at",
+    "efter",
+    "eksempel",
+    "for",
+    "fravalg",
+    "i",
+    "med",
+    "og",
+    "om",
+    "på",
+    "til",
+    "uden",
+    "undgå",
+    "undlad",
+    "ved",
+}
+_DANISH = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "AE", "Ø": "OE", "Å": "AA"})
+
+
+def _ascii(text: str) -> str:
+    text = text.translate(_DANISH)
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
+def code_prefix(initiative: Initiative) -> str:
+    """Department code + the recommendation's initials, e.g. ORT-RBO for "rutinemæssigt blærekateter efter operation"."""
+    words = [w for w in re.findall(r"[^\W\d_]+", initiative.recommendation.title.lower()) if w not in _STOP_WORDS]
+    initials = _ascii(words[0])[:3] if len(words) == 1 else "".join(_ascii(word[0]) for word in words[:3])
+    initials = initials.upper() or "VK"
+    department = _ascii(initiative.department.code).upper()[:10]
+    return f"{department}-{initials}"
+
+
+def default_code(initiative: Initiative, *, exclude_pk: int | None = None) -> str:
+    """The next free code for the initiative's measures: ORT-RBO-01, ORT-RBO-02, …"""
+    prefix = code_prefix(initiative)
+    taken = {
+        code.upper()
+        for code in Measure.objects.filter(code__istartswith=prefix)
+        .exclude(pk=exclude_pk)
+        .values_list("code", flat=True)
+    }
+    number = 1
+    while f"{prefix}-{number:02d}" in taken:
+        number += 1
+    return f"{prefix}-{number:02d}"
+
+
+@dataclass(frozen=True)
+class BalancingSuggestion:
+    name: str
+    why: str
+
+
+_GENERIC_WHY = gettext_lazy(
+    "Et balancemål holder øje med, om noget andet bliver værre, når I gør mindre – fx genindlæggelser, "
+    "komplikationer, akutte henvendelser eller ekstra arbejde for personalet."
+)
+# (words in the recommendation's title or text, a balancing measure that fits)
+_BALANCING_HINTS = [
+    (("kateter",), gettext_lazy("Urinretention eller nyt kateter inden for 48 timer efter operation")),
+    (("antibiotika",), gettext_lazy("Genbesøg eller indlæggelse med komplikation inden for 14 dage")),
+    (("blodprøve", "blodprøver"), gettext_lazy("Genindlæggelser inden for 30 dage")),
+    (
+        ("billeddiagnostik", "røntgen", "scanning", "mr"),
+        gettext_lazy("Nye henvendelser med samme gener inden for 3 måneder"),
+    ),
+    (("kontrol", "kontroller"), gettext_lazy("Akutte henvendelser mellem planlagte forløb")),
+    (("medicin", "medicinafhentning"), gettext_lazy("Patienter, der ikke fik deres medicin til tiden")),
+    (("ilt", "ilttilskud"), gettext_lazy("Patienter med iltmætning under målområdet")),
+    (("telemetri",), gettext_lazy("Uventede hjertehændelser hos patienter uden overvågning")),
+    (("syrepumpehæmmer", "protonpumpehæmmere", "ppi"), gettext_lazy("Genstart af behandling på grund af symptomer")),
+    (("ekg",), gettext_lazy("Oversete hjertehændelser inden for 30 dage")),
+    (("vejning",), gettext_lazy("Patienter med uopdaget væskeophobning")),
+    (("blodtryk",), gettext_lazy("Uopdagede blodtryksfald eller fald hos patienterne")),
+]
+
+
+def _mentions(key: str, words: set[str]) -> bool:
+    """Whole words for short keys (ilt, ekg); inside Danish compounds for longer ones (blærekateter)."""
+    return any(key == word or (len(key) >= 5 and key in word) for word in words)
+
+
+def suggest_balancing(initiative: Initiative, measures=None) -> BalancingSuggestion | None:
+    """A balancing measure to consider when the initiative has none yet (None when it has one)."""
+    measures = list(initiative.measures.all()) if measures is None else list(measures)
+    if any(measure.kind == Measure.Kind.BALANCING for measure in measures):
+        return None
+    words = set(re.findall(r"[^\W\d_]+", f"{initiative.recommendation.title} {initiative.recommendation.text}".lower()))
+    for keys, name in _BALANCING_HINTS:
+        if any(_mentions(key, words) for key in keys):
+            return BalancingSuggestion(str(name), str(_GENERIC_WHY))
+    return BalancingSuggestion(_("Genindlæggelser eller akutte henvendelser inden for 30 dage"), str(_GENERIC_WHY))
+
+
+def _month(value: dt.date | None) -> dt.date | None:
+    return value.replace(day=1) if value else None
+
+
+def _clean(
+    *,
+    initiative: Initiative,
+    measure: Measure | None,
+    name: str,
+    code: str,
+    kind: str,
+    unit: str,
+    direction: str,
+    numerator_definition: str,
+    denominator_definition: str,
+    rate_per: int | None,
+    target: Decimal | None,
+    per_section: bool,
+    start_month: dt.date | None,
+    end_month: dt.date | None,
+    baseline_start: dt.date | None,
+    baseline_end: dt.date | None,
+    responsible,
+) -> dict:
+    errors: dict = {}
+    if not name.strip():
+        errors["name"] = _("Giv målingen et navn, fx “Andel opererede med blærekateter”.")
+    code = code.strip().upper()
+    if code:
+        try:
+            validate_slug(code)
+        except ValidationError:
+            errors["code"] = _("Koden må kun indeholde bogstaver (A–Z), tal, bindestreg og understregning.")
+        else:
+            if len(code) > CODE_MAX_LENGTH:
+                errors["code"] = _("Koden må højst være %(n)d tegn.") % {"n": CODE_MAX_LENGTH}
+            elif Measure.objects.filter(code__iexact=code).exclude(pk=measure.pk if measure else None).exists():
+                errors["code"] = _("Koden %(code)s er allerede i brug. Vælg en anden, eller lad feltet stå tomt.") % {
+                    "code": code
+                }
+    if kind not in Measure.Kind.values:
+        errors["kind"] = _("Vælg resultatmål, procesmål eller balancemål.")
+    if unit not in Unit.values:
+        errors["unit"] = _("Vælg en enhed.")
+    if direction not in Measure.Direction.values:
+        errors["direction"] = _("Vælg, om lavere eller højere er bedre.")
+    if not numerator_definition.strip():
+        errors["numerator_definition"] = _("Beskriv, hvad der tælles med i tælleren.")
+    if unit in (Unit.PROPORTION, Unit.RATE) and not denominator_definition.strip():
+        errors["denominator_definition"] = _("Beskriv nævneren: hvad tælleren er en andel af.")
+    if unit == Unit.RATE:
+        if not rate_per or rate_per < 1:
+            errors["rate_per"] = _("Skriv, pr. hvor mange raten opgøres, fx 1000 for pr. 1.000 sengedage.")
+    else:
+        rate_per = 1
+    if target is not None:
+        if target < 0:
+            errors["target"] = _("Målet kan ikke være negativt.")
+        elif unit == Unit.PROPORTION and target > 100:
+            errors["target"] = _("For en andel angives målet i procent mellem 0 og 100.")
+    start_month, end_month = _month(start_month), _month(end_month)
+    baseline_start, baseline_end = _month(baseline_start), _month(baseline_end)
+    if start_month and end_month and end_month < start_month:
+        errors["end_month"] = _("Sidste måned ligger før første måned.")
+    if bool(baseline_start) != bool(baseline_end):
+        errors["baseline_end" if baseline_start else "baseline_start"] = _(
+            "Angiv både første og sidste måned i baselineperioden."
+        )
+    elif baseline_start and baseline_end < baseline_start:
+        errors["baseline_end"] = _("Baselineperioden slutter før den begynder.")
+    if responsible is not None and not department_users(initiative.department).filter(pk=responsible.pk).exists():
+        errors["responsible"] = _("Den ansvarlige skal have en rolle i afdelingen.")
+    if measure is not None and measure.measurements.exists():
+        if unit != measure.unit:
+            errors["unit"] = _("Enheden kan ikke ændres, når der er registreret målinger.")
+        if per_section != measure.per_section:
+            errors["per_section"] = _("Kan ikke ændres, når der er registreret målinger.")
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "code": code,
+        "rate_per": rate_per,
+        "start_month": start_month,
+        "end_month": end_month,
+        "baseline_start": baseline_start,
+        "baseline_end": baseline_end,
+    }
+
+
+_TEXT_FIELDS = ("name", "operational_definition", "numerator_definition", "denominator_definition", "data_source")
+
+
+def _texts(*values: str) -> dict[str, str]:
+    return {field: value.strip() for field, value in zip(_TEXT_FIELDS, values, strict=True)}
+
+
+def _save(measure: Measure, by) -> Measure:
+    measure._history_user = by
+    try:
+        with transaction.atomic():
+            measure.save()
+    except IntegrityError:  # the code was taken between the check and the write
+        raise ValidationError({"code": _("Koden er allerede i brug. Vælg en anden.")}) from None
+    return measure
+
+
+@transaction.atomic
+def measure_create(
+    *,
+    initiative: Initiative,
+    name: str,
+    kind: str = Measure.Kind.PROCESS,
+    unit: str = Unit.PROPORTION,
+    direction: str = Measure.Direction.LOWER,
+    code: str = "",
+    operational_definition: str = "",
+    numerator_definition: str = "",
+    denominator_definition: str = "",
+    data_source: str = "",
+    rate_per: int | None = 1,
+    target: Decimal | None = None,
+    per_section: bool = False,
+    start_month: dt.date | None = None,
+    end_month: dt.date | None = None,
+    baseline_start: dt.date | None = None,
+    baseline_end: dt.date | None = None,
+    responsible=None,
+    by,
+) -> Measure:
+    """Define a measure for the initiative; an empty code gets the next free default (e.g. ORT-RBO-01)."""
+    cleaned = _clean(
+        initiative=initiative,
+        measure=None,
+        name=name,
+        code=code,
+        kind=kind,
+        unit=unit,
+        direction=direction,
+        numerator_definition=numerator_definition,
+        denominator_definition=denominator_definition,
+        rate_per=rate_per,
+        target=target,
+        per_section=per_section,
+        start_month=start_month,
+        end_month=end_month,
+        baseline_start=baseline_start,
+        baseline_end=baseline_end,
+        responsible=responsible,
+    )
+    measure = Measure(
+        initiative=initiative,
+        kind=kind,
+        unit=unit,
+        direction=direction,
+        target=target,
+        per_section=per_section,
+        responsible=responsible,
+        **_texts(name, operational_definition, numerator_definition, denominator_definition, data_source),
+        **cleaned,
+    )
+    if not measure.code:
+        measure.code = default_code(initiative)
+    return _save(measure, by)
+
+
+@transaction.atomic
+def measure_update(
+    *,
+    measure: Measure,
+    name: str,
+    kind: str,
+    unit: str,
+    direction: str,
+    code: str = "",
+    operational_definition: str = "",
+    numerator_definition: str = "",
+    denominator_definition: str = "",
+    data_source: str = "",
+    rate_per: int | None = 1,
+    target: Decimal | None = None,
+    per_section: bool = False,
+    start_month: dt.date | None = None,
+    end_month: dt.date | None = None,
+    baseline_start: dt.date | None = None,
+    baseline_end: dt.date | None = None,
+    responsible=None,
+    by,
+) -> Measure:
+    """Change a measure's definition; its unit and per-section choice are fixed once values exist."""
+    measure = Measure.objects.select_for_update().select_related("initiative__department").get(pk=measure.pk)
+    cleaned = _clean(
+        initiative=measure.initiative,
+        measure=measure,
+        name=name,
+        code=code,
+        kind=kind,
+        unit=unit,
+        direction=direction,
+        numerator_definition=numerator_definition,
+        denominator_definition=denominator_definition,
+        rate_per=rate_per,
+        target=target,
+        per_section=per_section,
+        start_month=start_month,
+        end_month=end_month,
+        baseline_start=baseline_start,
+        baseline_end=baseline_end,
+        responsible=responsible,
+    )
+    values = _texts(name, operational_definition, numerator_definition, denominator_definition, data_source)
+    values.update(
+        kind=kind,
+        unit=unit,
+        direction=direction,
+        target=target,
+        per_section=per_section,
+        responsible=responsible,
+        **cleaned,
+    )
+    if not values["code"]:
+        values["code"] = measure.code
+    for field, value in values.items():
+        setattr(measure, field, value)
+    return _save(measure, by)

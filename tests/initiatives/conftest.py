@@ -1,0 +1,1 @@
+from .helpers import today, world  # noqa: F401  (fixtures)
