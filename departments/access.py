@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import models
+from django.db import DatabaseError, models
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -109,9 +109,30 @@ class DepartmentScopedQuerySet(models.QuerySet):
         return self._within(access.manage, access.all_departments_editable)
 
 
+class ScopedNotFound(Http404):
+    """Raised by `get_scoped_or_404`. Carries what was asked for, so a refused authorization can be audited
+    (departments.middleware.RefusedAccessAuditMiddleware) without telling the user anything more than 404."""
+
+    def __init__(self, model, lookup):
+        super().__init__()
+        self.model = model
+        self.lookup = lookup
+
+    @property
+    def object_id(self) -> str:
+        return str(self.lookup.get("pk", self.lookup.get("id", "")) or self.lookup)[:64]
+
+    def exists_elsewhere(self) -> bool:
+        """True when the object exists but lies outside the scope: a refused authorization, not a typo."""
+        try:
+            return self.model._default_manager.filter(**self.lookup).exists()
+        except (ValueError, TypeError, LookupError, DatabaseError):
+            return False
+
+
 def get_scoped_or_404(queryset, **lookup):
     """Fetch one object from an already scoped queryset; anything outside it is simply not found."""
     try:
         return queryset.get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+        raise ScopedNotFound(queryset.model, lookup) from None

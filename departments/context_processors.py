@@ -14,6 +14,7 @@ NAVIGATION = [
     ("initiatives:catalogue", _("Katalog"), lambda a: True),
     ("reports:hospital_status", _("Status for sygehusene"), lambda a: a.sees_hospital_group),
     ("reports:list", _("Rapporter"), lambda a: True),
+    ("audit:list", _("Adgangslog"), lambda a: a.is_kdk),
     ("admin:index", _("Administration"), lambda a: a.is_kdk),
 ]
 

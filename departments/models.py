@@ -102,8 +102,8 @@ class Membership(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(role__in=[r.value for r in DEPARTMENT_ROLES], department__isnull=False)
-                    | (~Q(role__in=[r.value for r in DEPARTMENT_ROLES]) & Q(department__isnull=True))
+                    Q(role__in=sorted(r.value for r in DEPARTMENT_ROLES), department__isnull=False)
+                    | (~Q(role__in=sorted(r.value for r in DEPARTMENT_ROLES)) & Q(department__isnull=True))
                 ),
                 name="membership_department_matches_role",
                 violation_error_message=_("Afdelingsroller skal have en afdeling; KDK og sygehusledelse ingen."),
@@ -197,3 +197,97 @@ class TeamMember(models.Model):
         if self.user_id:
             return self.user.get_full_name() or self.user.get_username()
         return self.name
+
+
+# --- trust (issue 6): audit trail and single sign-on identities ---------------------------------------------------
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def about(self, user):
+        """The entries a user may be shown about themselves."""
+        return self.filter(user=user)
+
+
+class AuditEvent(models.Model):
+    """One line of the audit trail: who did or tried what, to which object, when (stored in UTC), and the outcome.
+
+    Written only through `departments.audit.record`; never changed afterwards (the admin shows it read-only).
+    """
+
+    class Action(models.TextChoices):
+        LOGIN = "login", _("Log ind")
+        LOGIN_FAILED = "login_failed", _("Mislykket log ind")
+        LOCKED_OUT = "locked_out", _("Spærret efter for mange forsøg")
+        LOGOUT = "logout", _("Log ud")
+        SESSION_ENDED = "session_ended", _("Session afsluttet")
+        ACCESS_REFUSED = "access_refused", _("Adgang nægtet")
+        EXPORT = "export", _("Eksport")
+        REPORT_DOWNLOAD = "report_download", _("Rapport hentet")
+        ROLES_CHANGED = "roles_changed", _("Roller ændret")
+        USER_DISABLED = "user_disabled", _("Bruger deaktiveret")
+
+    class Outcome(models.TextChoices):
+        SUCCESS = "success", _("Lykkedes")
+        FAILURE = "failure", _("Mislykkedes")
+        REFUSED = "refused", _("Afvist")
+
+    at = models.DateTimeField(_("tidspunkt (UTC)"), db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="audit_events",
+        verbose_name=_("bruger"),
+    )
+    username = models.CharField(
+        _("brugernavn"),
+        max_length=150,
+        blank=True,
+        help_text=_("Som skrevet ved log ind; bevares, hvis brugeren slettes."),
+    )
+    action = models.CharField(_("handling"), max_length=30, choices=Action.choices)
+    outcome = models.CharField(_("udfald"), max_length=20, choices=Outcome.choices)
+    object_type = models.CharField(_("objekttype"), max_length=100, blank=True)
+    object_id = models.CharField(_("objekt-id"), max_length=64, blank=True)
+    object_repr = models.CharField(_("objekt"), max_length=200, blank=True)
+    path = models.CharField(_("adresse"), max_length=500, blank=True)
+    method = models.CharField(_("metode"), max_length=10, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP-adresse"), null=True, blank=True)
+    detail = models.CharField(_("detaljer"), max_length=500, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("logpost")
+        verbose_name_plural = _("adgangslog")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "-at"], name="audit_user_at"),
+            models.Index(fields=["action", "-at"], name="audit_action_at"),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username or '-'} {self.action} {self.outcome}"
+
+
+class SingleSignOnIdentity(models.Model):
+    """Links a user to the identity provider's stable subject (`sub`), so a sign-in never matches by a mutable name
+    and never takes over a local break-glass account."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sso_identity", verbose_name=_("bruger")
+    )
+    subject = models.CharField(_("subjekt (sub)"), max_length=255, unique=True)
+    last_login_at = models.DateTimeField(_("seneste log ind"), null=True, blank=True)
+    last_roles = models.CharField(_("seneste roller fra log ind"), max_length=1000, blank=True)
+
+    class Meta:
+        verbose_name = _("single sign-on-identitet")
+        verbose_name_plural = _("single sign-on-identiteter")
+
+    def __str__(self):
+        return f"{self.user} ({self.subject})"
+
+
+# --- end trust ---

@@ -1,6 +1,7 @@
 """The one settings module. Everything that differs between a laptop and production comes from the environment;
 see .env.example for every variable."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -33,6 +34,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "simple_history",
+    # --- trust (issue 6): CSP, login lockout ---
+    "csp",
+    "axes",
+    # --- end trust ---
     "departments",
     "initiatives",
     "measurements",
@@ -51,6 +56,13 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # --- trust (issue 6): CSP header, session timeouts + disabled users, refused-access audit, login lockout ---
+    "csp.middleware.CSPMiddleware",
+    "departments.middleware.SessionPolicyMiddleware",
+    "departments.middleware.RefusedAccessAuditMiddleware",
+    # AxesMiddleware must be last: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
+    # --- end trust ---
 ]
 
 ROOT_URLCONF = "vaelgklogt.urls"
@@ -69,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "departments.context_processors.navigation",
+                "departments.oidc.sso_context",  # trust (issue 6): SSO button on the login page
             ],
         },
     }
@@ -93,6 +106,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# --- trust (issue 6): sign-in backends ---
+# django-axes watches every login attempt first; then local accounts (break-glass); then single sign-on when on.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+if env_bool("TESTING"):
+    # Test runs only (set by `make test`): a fast hasher, so the many test users do not each cost a PBKDF2 run.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# --- end trust ---
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "start"
 LOGOUT_REDIRECT_URL = "login"
@@ -150,6 +173,83 @@ SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+# --- trust (issue 6): sessions, Content Security Policy, login lockout, single sign-on ---
+# Inactivity timeout: a session unused this long ends. Absolute timeout: every session ends this long after sign-in.
+SESSION_IDLE_TIMEOUT_SECONDS = env_int("SESSION_IDLE_TIMEOUT_SECONDS", 30 * 60)
+SESSION_ABSOLUTE_TIMEOUT_SECONDS = env_int("SESSION_ABSOLUTE_TIMEOUT_SECONDS", 10 * 60 * 60)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT_SECONDS
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# django-csp 4: scripts only from our own origin (no inline script, no eval). plotly.js injects a <style> at run
+# time, so style-src needs 'unsafe-inline'. Set CSP_REPORT_ONLY=true to try a change without enforcing it.
+_CSP_DIRECTIVES = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+if env_str("CSP_REPORT_URI"):
+    _CSP_DIRECTIVES["report-uri"] = [env_str("CSP_REPORT_URI")]
+if env_bool("CSP_REPORT_ONLY"):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": _CSP_DIRECTIVES}
+else:
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": _CSP_DIRECTIVES}
+
+# django-axes: after AXES_FAILURE_LIMIT failed sign-ins for one user name from one address, that pair is locked out
+# for AXES_COOLOFF_MINUTES. Local accounts are the break-glass way in when single sign-on is down.
+AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "departments.middleware.lockout_response"  # the Danish lockout page
+AXES_DISABLE_ACCESS_LOG = True  # sign-ins are kept in departments.AuditEvent
+AXES_VERBOSE = False
+# Behind the reverse proxy: the number of proxies in front of the app (the client address is read from
+# X-Forwarded-For). 0 = use the connection's address.
+if env_int("TRUSTED_PROXY_COUNT", 0):
+    AXES_IPWARE_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+
+# Single sign-on with OpenID Connect (mozilla-django-oidc): on when OIDC_RP_CLIENT_ID is set. Roles come from the
+# identity provider's app-role claim; see departments/oidc.py and the README's Operations section.
+OIDC_ENABLED = bool(env_str("OIDC_RP_CLIENT_ID"))
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET")
+OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env_str("OIDC_RP_SCOPES", "openid email profile")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT")
+OIDC_ROLES_CLAIM = env_str("OIDC_ROLES_CLAIM", "roles")
+OIDC_USERNAME_CLAIM = env_str("OIDC_USERNAME_CLAIM", "preferred_username")
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT_SECONDS", 10)
+OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS = SESSION_IDLE_TIMEOUT_SECONDS
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+LOGIN_REDIRECT_URL_FAILURE = "/login/?sso=fejl"
+OIDC_LOGIN_BUTTON_LABEL = env_str("OIDC_LOGIN_BUTTON_LABEL", "Log ind med Region Sjællands login")
+if OIDC_ENABLED:
+    missing = [
+        name
+        for name in ("OIDC_RP_CLIENT_SECRET", "OIDC_OP_AUTHORIZATION_ENDPOINT", "OIDC_OP_TOKEN_ENDPOINT")
+        if not globals()[name]
+    ]
+    if OIDC_RP_SIGN_ALGO.startswith(("RS", "ES")) and not OIDC_OP_JWKS_ENDPOINT:
+        missing.append("OIDC_OP_JWKS_ENDPOINT")
+    if missing:
+        raise ImproperlyConfigured(f"Single sign-on is on (OIDC_RP_CLIENT_ID is set) but these are empty: {missing}")
+    AUTHENTICATION_BACKENDS.append("departments.oidc.RoleMappingOIDCBackend")
+# --- end trust ---
 
 # Domain settings.
 VAELGKLOGT_LOCK_DAYS = env_int("VAELGKLOGT_LOCK_DAYS", 15)

@@ -19,6 +19,9 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # trust (issue 6): audit trail pages and single sign-on (404 while SSO is off)
+    path("log/", include("departments.audit_urls")),
+    path("oidc/", include("departments.oidc_urls")),
     path("vaelg-klogt/afdelinger/", include("departments.urls")),
     path("vaelg-klogt/", include("initiatives.urls")),
     path("", include("reports.urls")),

@@ -9,6 +9,7 @@ import re
 
 import pytest
 from django.urls import NoReverseMatch, reverse
+from playwright.sync_api import expect
 
 MEASURE = "Andel med billeddiagnostik inden for 6 uger"
 
@@ -59,7 +60,8 @@ def test_leder_sets_up_team_selection_and_measure_and_noegle_finds_it(fresh_ort,
     # Find a recommendation in the catalogue (the search filters as you type) and select it for 2027.
     page.get_by_role("link", name="Vælg en anbefaling i kataloget").click()
     page.fill("#id_q", "lænderyg")
-    page.wait_for_function("document.querySelectorAll('#catalogue-results li.rec').length === 1")
+    # A locator wait, not wait_for_function: a string function is eval'ed in the page, which the CSP forbids.
+    expect(page.locator("#catalogue-results li.rec")).to_have_count(1)
     screenshot("workspace-3-catalogue")
     page.locator("#catalogue-results").get_by_role("link", name=re.compile("Vælg for et år")).click()
     assert page.locator("#id_year").input_value() == "2027"
