@@ -333,7 +333,7 @@ def save_row(request, pk, month):
         for row in context["rows"]:
             if row.month == month:
                 _apply_failure(row, entries, failure)
-        return render(request, "measurements/entry.html", context)
+        return render(request, "measurements/entry.html", context, status=422)
 
     values = _values_by_slot(measure)
     row = _rows(measure, [month], slots=slots, values=values, locks=Locks(today=today), today=today)[0]
@@ -405,7 +405,7 @@ def add_action(request, pk):
             return redirect("measurements:entry", pk=measure.pk)
         context = _grid_context(request, measure, shown=FIRST_MONTHS, today=today)
         context["action_form"] = form
-        return render(request, "measurements/entry.html", context)
+        return render(request, "measurements/entry.html", context, status=422)
     actions = list(Action.objects.filter(initiative=measure.initiative).select_related("created_by"))
     context = {
         "measure": measure,

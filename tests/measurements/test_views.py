@@ -259,7 +259,7 @@ def test_without_javascript_a_saved_row_redirects_and_a_bad_row_shows_the_page_w
     assert response.status_code == 302
     assert response.url.endswith(f"#month-{current:%Y-%m}")
     bad = client.post(save_url(count, current), row_post(count, [None], [("2,5", "", "")], versions=[1]))
-    assert bad.status_code == 200
+    assert bad.status_code == 422
     assert "Skriv et helt tal uden komma eller punktum – 2,5 er ikke et helt tal." in text_of(bad)
     assert Measurement.objects.get().numerator == 3
 
