@@ -207,3 +207,55 @@ class MeasureSummary(models.Model):
 
     def __str__(self):
         return f"{self.measure_id} #{self.stamp}"
+
+
+class LockChangeQuerySet(DepartmentScopedQuerySet):
+    department_path = "department"
+
+
+class LockChange(models.Model):
+    """One recorded change of a month's lock for one department (see `measurements/locking.py`).
+
+    A month locks by itself a set number of days after it ends (`VAELGKLOGT_LOCK_DAYS`); that needs no record.
+    What is recorded is every human change: KDK reopening a locked month for one department, with a reason, and
+    locking it again. The latest change for a department and month decides; the rows are never edited.
+    """
+
+    class Kind(models.TextChoices):
+        REOPENED = "reopened", _("Genåbnet")
+        LOCKED = "locked", _("Låst igen")
+
+    department = models.ForeignKey(
+        "departments.Department", on_delete=models.CASCADE, related_name="lock_changes", verbose_name=_("afdeling")
+    )
+    month = models.DateField(_("måned"), help_text=_("Den første dag i måneden."))
+    kind = models.CharField(_("ændring"), max_length=10, choices=Kind.choices)
+    reason = models.TextField(_("begrundelse"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ændret af"),
+    )
+    changed_at = models.DateTimeField(_("tidspunkt"), auto_now_add=True)
+
+    objects = LockChangeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ændring af månedslås")
+        verbose_name_plural = _("ændringer af månedslåse")
+        ordering = ["-changed_at", "-id"]
+        indexes = [models.Index(fields=["department", "month"], name="lockchange_department_month")]
+        constraints = [
+            models.CheckConstraint(condition=Q(month__day=1), name="lockchange_month_is_first_day"),
+            models.CheckConstraint(
+                condition=~Q(kind="reopened") | ~Q(reason=""),
+                name="lockchange_reopen_has_reason",
+                violation_error_message=_("Skriv en begrundelse for at genåbne måneden."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.month:%Y-%m} ({self.department_id})"

@@ -1,6 +1,7 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
+from .report_urls import report_urlpatterns
 
 app_name = "reports"
 
@@ -11,3 +12,6 @@ urlpatterns = [
     path("maalinger/<int:pk>/diagram/", views.measure_chart, name="measure_chart"),
     path("status/", views.hospital_status, name="hospital_status"),
 ]
+
+# The reports page, "Byg nu", downloads and KDK's status export (reports/report_urls.py).
+urlpatterns += [path("rapporter/", include(report_urlpatterns))]

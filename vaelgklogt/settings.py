@@ -5,6 +5,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -254,10 +255,53 @@ if OIDC_ENABLED:
 VAELGKLOGT_LOCK_DAYS = env_int("VAELGKLOGT_LOCK_DAYS", 15)
 # The benchmark's floor view at /_bench/floor (bench/ turns it on for its own server); off everywhere else.
 BENCHMARK_FLOOR_VIEW = env_bool("VAELGKLOGT_BENCH_FLOOR", default=False)
+# Largest file the measurement import accepts, in bytes (web upload and manage.py import_measurements).
+VAELGKLOGT_IMPORT_MAX_BYTES = env_int("VAELGKLOGT_IMPORT_MAX_BYTES", 2 * 1024 * 1024)
+
+# Reports (reports/services.py, reports/schedules.py): the queue report jobs go to, when a running job counts as
+# lost, and the celery beat calendar. Days are read once at start-up; restart beat after changing them.
+VAELGKLOGT_REPORTS_QUEUE = env_str("VAELGKLOGT_REPORTS_QUEUE", "celery")
+VAELGKLOGT_REPORT_STALE_MINUTES = env_int("VAELGKLOGT_REPORT_STALE_MINUTES", 10)
+VAELGKLOGT_CHART_TIMEOUT_SECONDS = env_int("VAELGKLOGT_CHART_TIMEOUT_SECONDS", 60)
+VAELGKLOGT_QUALITY_TEAM_REPORT_DAY = env_int("VAELGKLOGT_QUALITY_TEAM_REPORT_DAY", 3)
+VAELGKLOGT_INSPIRATION_REPORT_DAYS_BEFORE = env_int("VAELGKLOGT_INSPIRATION_REPORT_DAYS_BEFORE", 7)
+VAELGKLOGT_REMINDER_DAY = env_int("VAELGKLOGT_REMINDER_DAY", 5)
+for _name, _value, _low, _high in (
+    ("VAELGKLOGT_QUALITY_TEAM_REPORT_DAY", VAELGKLOGT_QUALITY_TEAM_REPORT_DAY, 1, 28),
+    ("VAELGKLOGT_INSPIRATION_REPORT_DAYS_BEFORE", VAELGKLOGT_INSPIRATION_REPORT_DAYS_BEFORE, 0, 60),
+    ("VAELGKLOGT_REMINDER_DAY", VAELGKLOGT_REMINDER_DAY, 1, 28),
+    ("VAELGKLOGT_REPORT_STALE_MINUTES", VAELGKLOGT_REPORT_STALE_MINUTES, 1, 24 * 60),
+):
+    if not _low <= _value <= _high:
+        raise ImproperlyConfigured(f"{_name} must be between {_low} and {_high}, not {_value}")
+
+CELERY_BEAT_SCHEDULE = {
+    # Every department's quality-team report for the quarter that just ended.
+    "quality-team-reports": {
+        "task": "reports.schedule_quality_team_reports",
+        "schedule": crontab(
+            minute=0, hour=3, day_of_month=VAELGKLOGT_QUALITY_TEAM_REPORT_DAY, month_of_year="1,4,7,10"
+        ),
+    },
+    # Daily: the inspiration report for any meeting VAELGKLOGT_INSPIRATION_REPORT_DAYS_BEFORE days ahead or closer.
+    "inspiration-reports": {"task": "reports.schedule_inspiration_reports", "schedule": crontab(minute=15, hour=3)},
+    # Monthly e-mail to key persons whose department has missing values.
+    "missing-value-reminders": {
+        "task": "reports.send_missing_value_reminders",
+        "schedule": crontab(minute=0, hour=7, day_of_month=VAELGKLOGT_REMINDER_DAY),
+    },
+    # Re-enqueue report jobs left pending or whose worker died.
+    "sweep-reports": {"task": "reports.sweep_reports", "schedule": 300.0},
+}
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # The PDF and chart libraries narrate every step at INFO; keep their warnings only.
+    "loggers": {
+        name: {"level": env_str("LIBRARY_LOG_LEVEL", "WARNING")}
+        for name in ("weasyprint", "fontTools", "choreographer", "kaleido", "logistro")
+    },
 }

@@ -19,6 +19,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("maalinger/", include("measurements.urls")),
     path("admin/", admin.site.urls),
     # trust (issue 6): audit trail pages and single sign-on (404 while SSO is off)
     path("log/", include("departments.audit_urls")),

@@ -174,3 +174,44 @@ def test_cached_status_takes_five_queries_for_one_department_or_many(django_asse
         large = run()
     assert (small.departments, small.signals.measures) == (1, 1)
     assert (large.departments, large.signals.measures) == (6, 21)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_hospital_status_is_never_stale_after_saves_through_the_write_service():
+    from departments.access import Role
+    from measurements.services import measurement_record
+    from tests.factories import MembershipFactory, UserFactory
+
+    department = DepartmentFactory()
+    key_person = UserFactory()
+    MembershipFactory(user=key_person, role=Role.KEY_PERSON, department=department)
+    measure = MeasureFactory(
+        initiative=InitiativeFactory(department=department, year=2026), start_month=dt.date(2026, 1, 1)
+    )
+    for month in range(1, 10):
+        MeasurementFactory(measure=measure, month=dt.date(2026, month, 1), numerator=3, denominator=10)
+
+    def latest():
+        [row] = status.department_rows(Department.objects.all(), year=2026, today=TODAY)
+        [entry] = row.measures
+        return entry.latest_value, row.completeness.present
+
+    def record(numerator, version):
+        return measurement_record(
+            measure=measure,
+            section=None,
+            month=dt.date(2026, 10, 1),
+            numerator=numerator,
+            denominator="10" if numerator else "",
+            expected_version=version,
+            by=key_person,
+            today=TODAY,
+        )
+
+    assert latest() == (30.0, 9)
+    record("5", None)  # create
+    assert latest() == (50.0, 10)
+    record("7", 1)  # change: a conditional UPDATE, no model signal
+    assert latest() == (70.0, 10)
+    record("", 2)  # delete
+    assert latest() == (30.0, 9)

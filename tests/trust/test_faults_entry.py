@@ -21,7 +21,6 @@ from measurements.models import Measurement
 from ..factories import InitiativeFactory, MeasureFactory, MembershipFactory, SectionFactory, UserFactory
 from .processes import Browser, gunicorn, require_postgres, wait_for
 
-services = pytest.importorskip("measurements.services", reason="monthly entry (issue 3) is not merged yet")
 pytestmark = pytest.mark.postgres
 
 USERS = 20

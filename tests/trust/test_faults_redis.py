@@ -6,18 +6,15 @@ import subprocess
 import sys
 
 import pytest
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from departments.access import Role
 from measurements.models import Measurement
+from tests.reports import report_data
+from tests.reports import worker as worker_module
 
 from ..factories import MembershipFactory, UserFactory
 from .processes import ROOT, Browser, RedisServer, app_env, gunicorn, require_postgres, wait_for
-
-pytest.importorskip("measurements.services", reason="monthly entry (issue 3) is not merged yet")
-pytest.importorskip("reports.services", reason="report jobs (issue 5) are not merged yet")
-report_data = pytest.importorskip("tests.reports.report_data", reason="report jobs (issue 5) are not merged yet")
-worker_module = pytest.importorskip("tests.reports.worker", reason="report jobs (issue 5) are not merged yet")
 
 pytestmark = pytest.mark.postgres
 
@@ -28,10 +25,7 @@ SWEEP = (
 
 
 def _url(name, *args):
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        pytest.skip(f"{name} is not merged yet")
+    return reverse(name, args=args)
 
 
 def test_redis_down_entry_and_dashboards_work_and_a_report_waits_for_redis(

@@ -10,11 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from departments.access import Role
+from measurements.models import Measurement, Unit
 
 from ..factories import InitiativeFactory, MeasureFactory, MembershipFactory, SectionFactory, UserFactory
-
-services = pytest.importorskip("measurements.services", reason="monthly entry (issue 3) is not merged yet")
-from measurements.models import Measurement, Unit  # noqa: E402
 
 FUZZ = settings(
     max_examples=150,

@@ -89,13 +89,10 @@ class Cast:
             objects[f"{prefix}_team"] = team
             objects[f"{prefix}_team_member"] = team.members.order_by("pk").first() if team else None
         objects["recommendation"] = Recommendation.objects.filter(kind="national").order_by("pk").first()
-        try:
-            from reports.models import Report
-        except ImportError:  # report jobs not merged yet
-            Report = None
+        from reports.models import Report
+
         for prefix, department in (("home", home), ("away", away)):
-            reports = Report.objects.filter(department=department).order_by("pk") if Report else None
-            objects[f"{prefix}_report"] = reports.first() if reports is not None else None
+            objects[f"{prefix}_report"] = Report.objects.filter(department=department).order_by("pk").first()
         objects["meeting"] = Meeting.objects.order_by("pk").first()
         return cls(home=home, away=away, objects=objects)
 
@@ -261,14 +258,6 @@ MATRIX: dict[str, Entry] = {
 
 #: Entries for URLs of branches being merged right now (issues 3, 5 and 8). Until a name exists, its entry is not
 #: stale and its test is skipped; once every branch is on main this set can be emptied.
-AWAITING_MERGE = {name for name in MATRIX if name.split(":")[0] in {"measurements", "departments", "initiatives"}} | {
-    "reports:list",
-    "reports:build",
-    "reports:export_status",
-    "reports:row",
-    "reports:rebuild",
-    "reports:download",
-}
 
 
 def _first_month():

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('measurements', '0001_initial'),
+        ('measurements', '0002_lock_changes'),
     ]
 
     operations = [

@@ -1,0 +1,538 @@
+"""Bulk import of monthly values from CSV or XLSX: read, preview with row-level errors, commit all or nothing.
+
+Columns (header row, any order, English or Danish names): ``measure`` (the measure's short code), ``section`` (the
+section's short code; empty = whole department), ``month`` (``YYYY-MM``), ``numerator``, ``denominator``,
+``comment``. CSV as Danish Excel writes it: ``;`` or ``,`` separated, UTF-8 with or without BOM, or Windows-1252.
+
+Every row is checked by the one write service (`services.measurement_check`) and written by
+`services.measurement_record_many`, so the import obeys exactly the grid's rules, locks, permissions and versions.
+Used by the web import (views) and by ``manage.py import_measurements``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db.models import Q
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+from departments.models import Section
+
+from .models import Measure, Measurement, Unit
+from .periods import last_complete_month, measure_slots
+from .services import Entry, NotSaved, error_dict, measurement_check, measurement_record_many, parse_whole_number
+
+COLUMNS = ["measure", "section", "month", "numerator", "denominator", "comment"]
+REQUIRED = ["measure", "month", "numerator"]
+ALIASES = {
+    "måling": "measure",
+    "maaling": "measure",
+    "kode": "measure",
+    "afsnit": "section",
+    "måned": "month",
+    "maaned": "month",
+    "tæller": "numerator",
+    "taeller": "numerator",
+    "nævner": "denominator",
+    "naevner": "denominator",
+    "kommentar": "comment",
+}
+MAX_ROWS = 5000
+_MONTH = re.compile(r"(\d{4})-(\d{1,2})(?:-01)?")
+_CODE = re.compile(r"[-a-zA-Z0-9_]{1,30}")
+
+
+def max_bytes() -> int:
+    return settings.VAELGKLOGT_IMPORT_MAX_BYTES
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read (empty, too large, wrong format, wrong header)."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int | None  # the spreadsheet's row number (header = 1); None for the file as a whole
+    column: str | None
+    message: str
+
+
+@dataclass
+class PreviewRow:
+    row: int
+    measure: Measure
+    section: Section | None
+    month: dt.date
+    numerator: int
+    denominator: int | None
+    comment: str
+    current: Measurement | None
+
+    @property
+    def outcome(self) -> str:
+        if self.current is None:
+            return "new"
+        same = (self.current.numerator, self.current.denominator, self.current.comment) == (
+            self.numerator,
+            self.denominator,
+            self.comment,
+        )
+        return "unchanged" if same else "changed"
+
+    @property
+    def expected_version(self) -> int | None:
+        return self.current.version if self.current else None
+
+    def as_plain(self) -> dict:
+        """What the web preview keeps in the session until the user confirms."""
+        return {
+            "row": self.row,
+            "measure": self.measure.pk,
+            "section": self.section.pk if self.section else None,
+            "month": self.month.isoformat(),
+            "numerator": self.numerator,
+            "denominator": self.denominator,
+            "comment": self.comment,
+            "version": self.expected_version,
+        }
+
+
+@dataclass
+class Preview:
+    rows: list[PreviewRow] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    skipped: int = 0
+    token: str = ""  # set by the web view when the preview is kept for confirmation
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and bool(self.rows)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = {"new": 0, "changed": 0, "unchanged": 0}
+        for row in self.rows:
+            counts[row.outcome] += 1
+        return counts
+
+
+# --- reading the file -----------------------------------------------------------------------------------------------
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        raise ImportFileError(
+            _("Filens tegn kunne ikke læses. Gem den som »CSV UTF-8« eller som Excel-projektmappe (.xlsx).")
+        ) from None
+
+
+def _csv_rows(data: bytes) -> list[list]:
+    text = _decode(data)
+    lines = text.splitlines()
+    header_line = next((line for line in lines if line.strip()), "")
+    counts = {sep: header_line.count(sep) for sep in (";", "\t", ",")}
+    delimiter = max(counts, key=counts.get)
+    try:
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error:
+        raise ImportFileError(
+            _("Filen kunne ikke læses som CSV. Gem den fra Excel som »CSV UTF-8« eller som Excel-projektmappe (.xlsx).")
+        ) from None
+
+
+def _xlsx_rows(data: bytes) -> list[list]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds (BadZipFile, KeyError, InvalidFileException, …)
+        raise ImportFileError(_("Filen kunne ikke læses som Excel-projektmappe (.xlsx).")) from None
+    try:
+        sheet = workbook.worksheets[0]
+        rows = []
+        for row in sheet.iter_rows(max_col=len(COLUMNS) + 4, values_only=True):
+            rows.append(list(row))
+            if len(rows) > MAX_ROWS + 1:
+                break
+        return rows
+    except Exception:  # the sheet itself is read lazily and may be broken too
+        raise ImportFileError(_("Filen kunne ikke læses som Excel-projektmappe (.xlsx).")) from None
+    finally:
+        workbook.close()
+
+
+def read_table(data: bytes) -> tuple[list[str], list[tuple[int, dict]]]:
+    """Header (canonical column names) and data rows as (row number, {column: raw value}); blank rows left out."""
+    if not data or not data.strip():
+        raise ImportFileError(_("Filen er tom."))
+    if len(data) > max_bytes():
+        raise ImportFileError(too_large_message(len(data)))
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ImportFileError(_("Det gamle Excel-format (.xls) kan ikke læses. Gem filen som .xlsx eller CSV."))
+    raw_rows = _xlsx_rows(data) if data.startswith(b"PK\x03\x04") else _csv_rows(data)
+    numbered = [(number, row) for number, row in enumerate(raw_rows, start=1) if any(_text(c) for c in row)]
+    if not numbered:
+        raise ImportFileError(_("Filen er tom."))
+    _header_number, header_cells = numbered[0]
+    header = _header(header_cells)
+    rows = []
+    for number, cells in numbered[1:]:
+        values = {}
+        for index, name in enumerate(header):
+            if name is not None:
+                values[name] = cells[index] if index < len(cells) else None
+        extra = [c for c in cells[len(header) :] if _text(c)]
+        if extra:
+            values["_extra"] = extra
+        rows.append((number, values))
+    if not rows:
+        raise ImportFileError(_("Filen har ingen rækker under overskriften."))
+    if len(rows) > MAX_ROWS:
+        raise ImportFileError(_("Filen har for mange rækker (højst %(max)d).") % {"max": MAX_ROWS})
+    return [name for name in header if name], rows
+
+
+def too_large_message(size: int) -> str:
+    return _("Filen er for stor (%(size)s). Den må højst fylde %(max)s; del den op i flere filer.") % {
+        "size": filesizeformat(size),
+        "max": filesizeformat(max_bytes()),
+    }
+
+
+def _header(cells) -> list[str | None]:
+    names, problems, seen = [], [], set()
+    for cell in cells:
+        text = _text(cell).lower()
+        if not text:
+            names.append(None)
+            continue
+        name = ALIASES.get(text, text)
+        if name not in COLUMNS:
+            problems.append(_("Ukendt kolonne »%(name)s«.") % {"name": _text(cell)})
+            names.append(None)
+        elif name in seen:
+            problems.append(_("Kolonnen »%(name)s« står to gange.") % {"name": name})
+            names.append(None)
+        else:
+            seen.add(name)
+            names.append(name)
+    missing = [name for name in REQUIRED if name not in seen]
+    if missing:
+        problems.append(_("Kolonner mangler: %(columns)s.") % {"columns": ", ".join(missing)})
+    if problems:
+        expected = ", ".join(COLUMNS)
+        raise ImportFileError(
+            " ".join(problems) + " " + _("Første række skal være overskrifterne: %(columns)s.") % {"columns": expected}
+        )
+    return names
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    return str(value).strip()
+
+
+def _month(value) -> dt.date:
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        if value.day == 1:
+            return value
+    else:
+        match = _MONTH.fullmatch(_text(value))
+        if match and 1 <= int(match.group(2)) <= 12:
+            return dt.date(int(match.group(1)), int(match.group(2)), 1)
+    raise ValidationError(_("Skriv måneden som ÅÅÅÅ-MM, fx 2026-03."))
+
+
+# --- preview ---------------------------------------------------------------------------------------------------------
+
+
+def preview_import(*, data: bytes, by, today: dt.date) -> Preview:
+    """Read and check every row without writing anything. File-level problems come back as one Problem (row None)."""
+    preview = Preview()
+    try:
+        _header_names, rows = read_table(data)
+    except ImportFileError as exc:
+        preview.problems.append(Problem(None, None, str(exc)))
+        return preview
+
+    codes = {_text(values.get("measure")).lower() for _number, values in rows}
+    measures = _enterable_measures(by, codes)
+    foreign = _existing_codes(codes - set(measures))
+    department_ids = {m.initiative.department_id for m in measures.values()}
+    sections = {(s.department_id, s.code.lower()): s for s in Section.objects.filter(department_id__in=department_ids)}
+    stored = _stored_values(measures.values())
+
+    from .locking import Locks
+
+    locks = Locks(today=today)
+    locks.preload(department_ids)
+    seen: dict[tuple, int] = {}
+    for number, values in rows:
+        problems: list[Problem] = []
+
+        def problem(column, message, number=number, problems=problems):
+            problems.append(Problem(number, column, message))
+
+        if values.get("_extra"):
+            problem(None, _("Rækken har flere celler end overskriften."))
+        numerator, denominator, comment = values.get("numerator"), values.get("denominator"), values.get("comment")
+        if not (_text(numerator) or _text(denominator) or _text(comment)):
+            preview.skipped += 1  # e.g. a template row left blank
+            continue
+        code = _text(values.get("measure"))
+        measure = measures.get(code.lower())
+        if not code:
+            problem("measure", _("Skriv målingens kode."))
+        elif measure is None:
+            if code.lower() in foreign:
+                problem(
+                    "measure",
+                    _("Målingen %(code)s hører til en afdeling, du ikke kan registrere for.") % {"code": code},
+                )
+            else:
+                problem("measure", _("Ukendt måling »%(code)s«.") % {"code": code})
+        section = None
+        section_code = _text(values.get("section"))
+        if measure is not None and section_code:
+            section = sections.get((measure.initiative.department_id, section_code.lower()))
+            if section is None:
+                problem(
+                    "section",
+                    _("Ukendt afsnit »%(code)s« i %(department)s.")
+                    % {"code": section_code, "department": measure.initiative.department},
+                )
+        month = None
+        try:
+            month = _month(values.get("month"))
+        except ValidationError as exc:
+            problem("month", exc.messages[0])
+        if measure is None or month is None or problems:
+            for column, raw in (("numerator", numerator), ("denominator", denominator)):
+                try:
+                    parse_whole_number(_cell_number(raw))
+                except ValidationError as exc:
+                    problem(column, exc.messages[0])
+        else:
+            try:
+                clean = measurement_check(
+                    measure=measure,
+                    section=section,
+                    month=month,
+                    numerator=_cell_number(numerator),
+                    denominator=_cell_number(denominator),
+                    comment=_text(comment),
+                    by=by,
+                    today=today,
+                    locks=locks,
+                    empty_deletes=False,
+                )
+            except ValidationError as exc:
+                for name, messages in error_dict(exc).items():
+                    for message in messages:
+                        problem(None if name == NON_FIELD_ERRORS else name, message)
+            except PermissionDenied as exc:
+                problem("measure", str(exc))
+            else:
+                key = (measure.pk, section.pk if section else None, month)
+                if key in seen:
+                    problem(
+                        None,
+                        _("Samme måling, afsnit og måned står også i række %(row)d.") % {"row": seen[key]},
+                    )
+                else:
+                    seen[key] = number
+                    preview.rows.append(
+                        PreviewRow(
+                            row=number,
+                            measure=measure,
+                            section=section,
+                            month=clean.month,
+                            numerator=clean.numerator,
+                            denominator=clean.denominator,
+                            comment=clean.comment,
+                            current=stored.get(key),
+                        )
+                    )
+        preview.problems.extend(problems)
+    if not preview.rows and not preview.problems:
+        preview.problems.append(Problem(None, None, _("Filen har ingen rækker med tal.")))
+    return preview
+
+
+def _cell_number(value):
+    """XLSX gives numbers; CSV gives text. Both go to the service's one parser."""
+    return value if isinstance(value, int | float) and not isinstance(value, bool) else _text(value)
+
+
+def _code_query(codes: set[str]) -> Q:
+    """Codes that could be a measure's (a slug); anything else cannot match and is not sent to the database."""
+    query = Q()
+    for code in codes:
+        if _CODE.fullmatch(code):
+            query |= Q(code__iexact=code)
+    return query
+
+
+def _enterable_measures(by, codes: set[str]) -> dict[str, Measure]:
+    query = _code_query(codes)
+    if not query:
+        return {}
+    measures = Measure.objects.all() if by is None else Measure.objects.enterable_by(by)
+    measures = measures.filter(query).select_related("initiative__department").prefetch_related("initiative__sections")
+    return {m.code.lower(): m for m in measures}
+
+
+def _existing_codes(codes: set[str]) -> set[str]:
+    query = _code_query(codes)
+    if not query:
+        return set()
+    return {code.lower() for code in Measure.objects.filter(query).values_list("code", flat=True)}
+
+
+def _stored_values(measures) -> dict[tuple, Measurement]:
+    ids = [m.pk for m in measures]
+    if not ids:
+        return {}
+    return {
+        (value.measure_id, value.section_id, value.month): value
+        for value in Measurement.objects.filter(measure_id__in=ids)
+    }
+
+
+# --- commit ----------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Committed:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+def commit_import(*, plain_rows: list[dict], by, today: dt.date) -> Committed:
+    """Write the previewed rows, all or none, expecting the versions seen at preview time.
+
+    Raises NotSaved (keys are row numbers) when anything changed since the preview (a value, a lock) or a row
+    is no longer allowed; then nothing is written. PermissionDenied when `by` lost the right to enter.
+    """
+    measure_ids = {row["measure"] for row in plain_rows}
+    measures = Measure.objects.all() if by is None else Measure.objects.enterable_by(by)
+    measures = {
+        m.pk: m
+        for m in measures.filter(pk__in=measure_ids)
+        .select_related("initiative__department")
+        .prefetch_related("initiative__sections")
+    }
+    if set(measures) != measure_ids:
+        raise PermissionDenied(_("Du kan ikke længere registrere for alle målingerne i filen."))
+    sections = {}
+    for measure in measures.values():
+        for slot in measure_slots(measure):
+            if slot is not None:
+                sections[slot.pk] = slot
+    entries = []
+    for row in plain_rows:
+        section = sections.get(row["section"]) if row["section"] is not None else None
+        if row["section"] is not None and section is None:
+            raise PermissionDenied(_("Afsnittet i række %(row)d findes ikke længere.") % {"row": row["row"]})
+        entries.append(
+            Entry(
+                key=row["row"],
+                measure=measures[row["measure"]],
+                section=section,
+                month=dt.date.fromisoformat(row["month"]),
+                numerator=row["numerator"],
+                denominator=row["denominator"],
+                comment=row["comment"],
+                expected_version=row["version"],
+            )
+        )
+    results = measurement_record_many(entries=entries, by=by, today=today, empty_deletes=False)
+    committed = Committed()
+    for recorded in results.values():
+        if recorded.outcome == "created":
+            committed.created += 1
+        elif recorded.outcome == "updated":
+            committed.updated += 1
+        else:
+            committed.unchanged += 1
+    return committed
+
+
+def problems_from(not_saved: NotSaved) -> list[Problem]:
+    problems = []
+    for row, exc in sorted(not_saved.errors.items()):
+        for name, messages in error_dict(exc).items():
+            for message in messages:
+                problems.append(Problem(row, None if name == NON_FIELD_ERRORS else name, message))
+    for row, conflict in sorted(not_saved.conflicts.items()):
+        problems.append(
+            Problem(
+                row, None, _("Værdien er ændret efter forhåndsvisningen: %(message)s") % {"message": conflict.message}
+            )
+        )
+    return problems
+
+
+# --- template --------------------------------------------------------------------------------------------------------
+
+
+def template_rows(measures, *, today: dt.date) -> list[list[str]]:
+    """One blank row per measure and place for the last completed month: fill in the numbers and upload."""
+    month = last_complete_month(today).strftime("%Y-%m")
+    rows = []
+    for measure in measures:
+        for slot in measure_slots(measure):
+            rows.append([measure.code, slot.code if slot else "", month, "", "", ""])
+    return rows
+
+
+def template_csv(measures, *, today: dt.date) -> bytes:
+    """Semicolon-separated UTF-8 with BOM: what Danish Excel opens without a wizard."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    writer.writerows(template_rows(measures, today=today))
+    return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
+
+
+def template_xlsx(measures, *, today: dt.date) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Målinger"
+    sheet.append(COLUMNS)
+    for row in template_rows(measures, today=today):
+        sheet.append(row)
+    for cell in sheet["C"]:
+        cell.number_format = "@"  # keep 2026-03 as text, not a date
+    for column, width in zip("ABCDEF", (16, 10, 10, 12, 12, 40), strict=True):
+        sheet.column_dimensions[column].width = width
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def unit_hint(measure) -> str:
+    return _("kun tæller") if measure.unit == Unit.COUNT else _("tæller og nævner")
