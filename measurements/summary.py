@@ -38,7 +38,12 @@ def touch(measure_ids: Iterable[int]) -> None:
 
 
 def cached(
-    measures: list, *, key: Callable, compute: Callable[[list], dict[int, dict]], stored: dict | None = None
+    measures: list,
+    *,
+    key: Callable,
+    compute: Callable[[list], dict[int, dict]],
+    stored: dict | None = None,
+    store: bool = True,
 ) -> dict[int, dict]:
     """Payload per measure id, for every measure in `measures`.
 
@@ -47,6 +52,8 @@ def cached(
     ``{measure.pk: payload}`` (JSON-serialisable) for the measures given. `stored` may give ``{pk: (key,
     payload)}`` already read by the caller (a LEFT JOIN on ``summary__key``, ``summary__payload`` in its own query).
     One query when everything is cached (none with `stored`); the misses cost `compute` plus a few writes.
+    `store=False` computes the misses without storing them (a one-off key, e.g. a report as of a past date, must
+    not push out the results the pages of today use).
     """
     if not measures:
         return {}
@@ -68,7 +75,7 @@ def cached(
             misses.append(measure)
     if not misses:
         return result
-    store = not connection.in_atomic_block
+    store = store and not connection.in_atomic_block
     if store:
         absent = [m.pk for m in misses if m.pk not in rows]
         if absent:

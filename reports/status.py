@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -368,6 +369,8 @@ def measure_summaries(departments, *, year: int, today: dt.date):
         key=lambda f: _summary_key(f, month=month, sections=sections, language=language),
         compute=lambda missing: _compute_statuses(missing, today=today),
         stored={f.pk: (f.cached_key, f.cached_payload) for f in facts},
+        # Each measure keeps one result: today's. A report as of another date computes its own and stores none.
+        store=last_complete_month(today) == last_complete_month(timezone.localdate()),
     )
     grouped: dict[int, list[tuple[int, dict]]] = {}
     for f in facts:

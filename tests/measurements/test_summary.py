@@ -14,6 +14,14 @@ from tests.factories import DepartmentFactory, InitiativeFactory, MeasureFactory
 TODAY = dt.date(2026, 11, 10)
 
 
+@pytest.fixture
+def today_is(monkeypatch):
+    """Make `TODAY` the real today for the status (which caches only results as of today)."""
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "localdate", lambda *args: TODAY)
+
+
 class Counter:
     """A compute function that returns the measure's id and how often it was called, and records the calls."""
 
@@ -118,7 +126,7 @@ def test_forget_all_drops_every_payload():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_hospital_status_is_never_stale_after_a_value_changes():
+def test_hospital_status_is_never_stale_after_a_value_changes(today_is):
     department = DepartmentFactory()
     measure = MeasureFactory(
         initiative=InitiativeFactory(department=department, year=2026), start_month=dt.date(2026, 1, 1)
@@ -149,7 +157,7 @@ def test_hospital_status_is_never_stale_after_a_value_changes():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_cached_status_takes_five_queries_for_one_department_or_many(django_assert_num_queries):
+def test_cached_status_takes_five_queries_for_one_department_or_many(today_is, django_assert_num_queries):
     def department_with_measures(count):
         department = DepartmentFactory()
         initiative = InitiativeFactory(department=department, year=2026)
@@ -177,7 +185,7 @@ def test_cached_status_takes_five_queries_for_one_department_or_many(django_asse
 
 
 @pytest.mark.django_db(transaction=True)
-def test_hospital_status_is_never_stale_after_saves_through_the_write_service():
+def test_hospital_status_is_never_stale_after_saves_through_the_write_service(today_is):
     from departments.access import Role
     from measurements.services import measurement_record
     from tests.factories import MembershipFactory, UserFactory
@@ -215,3 +223,18 @@ def test_hospital_status_is_never_stale_after_saves_through_the_write_service():
     assert latest() == (70.0, 10)
     record("", 2)  # delete
     assert latest() == (30.0, 9)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_status_as_of_another_month_does_not_replace_todays_cached_results(today_is):
+    department = DepartmentFactory()
+    measure = MeasureFactory(
+        initiative=InitiativeFactory(department=department, year=2026), start_month=dt.date(2026, 1, 1)
+    )
+    for month in range(1, 11):
+        MeasurementFactory(measure=measure, month=dt.date(2026, month, 1))
+    status.department_rows(Department.objects.all(), year=2026, today=TODAY)
+    stored = MeasureSummary.objects.get(measure=measure)
+    [row] = status.department_rows(Department.objects.all(), year=2026, today=dt.date(2026, 7, 5))  # a Q2 report
+    assert row.completeness.expected == 6
+    assert MeasureSummary.objects.get(measure=measure).key == stored.key
