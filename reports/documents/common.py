@@ -7,7 +7,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .data import MeasureSection
-from .render import ChartSession, svg_data_uri
+from .render import shared_session, svg_data_uri
 
 
 def built_label(built_at: dt.datetime) -> str:
@@ -27,7 +27,7 @@ def export_charts(
     if not drawable:
         return 0
     progress(start, _("Starter diagrammotoren"))
-    with ChartSession() as session:
+    with shared_session() as session:
         for index, measure in enumerate(drawable, start=1):
             progress(
                 start + (end - start) * (index - 1) // len(drawable),

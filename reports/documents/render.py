@@ -1,10 +1,12 @@
-"""Turning figures and HTML into files: SVG/PNG charts through one kaleido (Chromium) session per report, PDF
-through WeasyPrint."""
+"""Turning figures and HTML into files: SVG/PNG charts through one kaleido (Chromium) session per process, kept
+open from report to report (`shared_session`), PDF through WeasyPrint."""
 
 from __future__ import annotations
 
 import asyncio
+import atexit
 import base64
+import contextlib
 import threading
 from collections.abc import Coroutine
 from typing import Any
@@ -84,6 +86,41 @@ class ChartSession:
 
     def png(self, figure: dict, **size) -> bytes:
         return self.export(figure, fmt="png", scale=2, **size)
+
+
+_shared: ChartSession | None = None
+_shared_lock = threading.Lock()
+_close_at_exit = False
+
+
+@contextlib.contextmanager
+def shared_session():
+    """The process's one open ChartSession (Chromium started once per worker process, not once per report).
+
+    Used by one report at a time (a lock); closed when the process exits; opened again after a failure.
+    """
+    global _shared, _close_at_exit
+    with _shared_lock:
+        if _shared is None:
+            session = ChartSession()
+            session.__enter__()  # starting Chromium takes seconds: once per process, not once per report
+            _shared = session
+            if not _close_at_exit:
+                atexit.register(_close_shared)
+                _close_at_exit = True
+        try:
+            yield _shared
+        except BaseException:
+            _close_shared()
+            raise
+
+
+def _close_shared() -> None:
+    global _shared
+    session, _shared = _shared, None
+    if session is not None:
+        with contextlib.suppress(Exception):
+            session.__exit__(None, None, None)
 
 
 def svg_data_uri(svg: str) -> str:
