@@ -190,11 +190,17 @@ def _rows(measure, months, *, slots, values, locks: Locks, today) -> list[Row]:
     return rows
 
 
-def _values_by_slot(measure) -> dict:
-    return {
-        (value.section_id, value.month): value
-        for value in Measurement.objects.filter(measure=measure).select_related("entered_by")
-    }
+def _values_by_slot(measure, *, month: dt.date | None = None) -> dict:
+    values = Measurement.objects.filter(measure=measure).select_related("entered_by")
+    if month is not None:
+        values = values.filter(month=month)
+    return {(value.section_id, value.month): value for value in values}
+
+
+def _chart_values(measure) -> list[tuple]:
+    """(month, numerator, denominator) of every stored value: what the chart needs, without model objects (a
+    120-month measure would otherwise build 240 of them on every save)."""
+    return list(Measurement.objects.filter(measure=measure).values_list("month", "numerator", "denominator"))
 
 
 def _older_months(all_months: list[dt.date], before: dt.date | None, count: int) -> list[dt.date]:
@@ -234,7 +240,8 @@ def _chart_context(measure, *, values, actions, today) -> dict:
     """The measure's chart beside the grid: every due month, and the running month once it has a value."""
     months = measure_months(measure, today=today)
     current = today.replace(day=1)
-    if any(value.month == current for value in values) and current not in months:
+    stored = {value[0] if isinstance(value, tuple) else value.month for value in values}
+    if current in stored and current not in months:
         months.append(current)
     if not months:
         return {"chart": None}
@@ -335,7 +342,7 @@ def save_row(request, pk, month):
                 _apply_failure(row, entries, failure)
         return render(request, "measurements/entry.html", context, status=422)
 
-    values = _values_by_slot(measure)
+    values = _values_by_slot(measure, month=month)
     row = _rows(measure, [month], slots=slots, values=values, locks=Locks(today=today), today=today)[0]
     if failure is None:
         row.saved = True
@@ -350,7 +357,7 @@ def save_row(request, pk, month):
     }
     # The chart follows what is stored now: this save, or on a conflict the other person's value.
     actions = list(Action.objects.filter(initiative=measure.initiative))
-    context.update(_chart_context(measure, values=list(values.values()), actions=actions, today=today))
+    context.update(_chart_context(measure, values=_chart_values(measure), actions=actions, today=today))
     context["chart_oob"] = True
     return render(request, "measurements/entry.html#month_row", context)
 
