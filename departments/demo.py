@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from departments.access import Role
 from departments.models import Department, Hospital, LocalTeam, Membership, Section, TeamMember
@@ -764,8 +765,9 @@ def _store_values(measure, spec, months, shift_month, targets, user) -> int:
         elif (current.numerator, current.denominator, current.unit) != (numerator, denominator, measure.unit):
             current.numerator, current.denominator, current.unit = numerator, denominator, measure.unit
             to_update.append(current)
-    Measurement.objects.bulk_create(to_create)
-    Measurement.objects.bulk_update(to_update, ["numerator", "denominator", "unit"])
+    # With history, like every other write: the first change to a demo value shows what it was before.
+    bulk_create_with_history(to_create, Measurement, default_user=user)
+    bulk_update_with_history(to_update, Measurement, ["numerator", "denominator", "unit"], default_user=user)
     if existing:
         Measurement.objects.filter(pk__in=[m.pk for m in existing.values()]).delete()
     return len(wanted)
