@@ -190,20 +190,18 @@ class MeasureSummary(models.Model):
 
     `stamp` grows with every change to the measure's values (the write service calls `summary.touch` in the same
     transaction); a payload is stored only if the stamp it was computed under is still current, so it is never
-    stale after a save.
+    stale after a save. An internal table: not shown to users (hence no translated names), not in the admin.
     """
 
-    measure = models.OneToOneField(
-        Measure, on_delete=models.CASCADE, primary_key=True, related_name="summary", verbose_name=_("måling")
-    )
-    stamp = models.PositiveBigIntegerField(_("ændringstæller"), default=0)
-    key = models.CharField(_("nøgle"), max_length=64, blank=True)
-    payload = models.JSONField(_("indhold"), null=True, blank=True)
-    computed_at = models.DateTimeField(_("beregnet"), null=True, blank=True)
+    measure = models.OneToOneField(Measure, on_delete=models.CASCADE, primary_key=True, related_name="summary")
+    stamp = models.PositiveBigIntegerField(default=0)
+    key = models.CharField(max_length=64, blank=True)
+    payload = models.JSONField(null=True, blank=True)
+    computed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = _("opsummering af måling (cache)")
-        verbose_name_plural = _("opsummeringer af målinger (cache)")
+        verbose_name = "measure summary (cache)"
+        verbose_name_plural = "measure summaries (cache)"
 
     def __str__(self):
         return f"{self.measure_id} #{self.stamp}"
