@@ -282,10 +282,11 @@ def reports_available() -> bool:
 
 def report_one(username: str = DASHBOARD_USER) -> dict:
     """Build one department's quality-team report for the last complete quarter, in this process, timed."""
-    from reports import models, quarters, services  # one statement: issue 5's modules, imported late
+    from reports import models as report_models  # one statement: imported late
+    from reports import quarters, services
 
     Report, Quarter, request_report, run_report = (
-        models.Report,
+        report_models.Report,
         quarters.Quarter,
         services.request_report,
         services.run_report,
@@ -321,9 +322,10 @@ def _warm_imports() -> None:
 
 def report_batch(*, timeout: float) -> dict:
     """Ask for every department's quality-team report (sent to the broker) and wait until all are built."""
-    from reports import models, quarters, services
+    from reports import models as report_models
+    from reports import quarters, services
 
-    Report, request_report = models.Report, services.request_report
+    Report, request_report = report_models.Report, services.request_report
     quarter = quarters.Quarter.last_complete(timezone.localdate())
     started = time.perf_counter()
     ids = [
