@@ -64,8 +64,11 @@ def test_noegle_enters_a_month_with_the_keyboard_and_sees_the_chart_and_the_dani
     expect(row.locator(".row-status")).to_contain_text("Gemt", timeout=SLOW)
     expect(page.locator(f"#n-{key}-0")).to_have_value("30", timeout=SLOW)
     page.wait_for_function(
-        """() => { const t = document.getElementById('entry-chart').data.find(t => t.name === 'Måling');
-                   return t.y[t.y.length - 1] !== null; }"""
+        # The save swaps in a fresh chart div; until charts.js has drawn it, it has no plotly data yet.
+        """() => { const el = document.getElementById('entry-chart');
+                   if (!el || !el.data) return false;
+                   const t = el.data.find(t => t.name === 'Måling');
+                   return !!t && t.y[t.y.length - 1] !== null; }"""
     )
     assert latest_plotted_value(page) == pytest.approx(25.0)  # 30 of 120, in percent
     stored = Measurement.objects.get(measure__code=MEASURE, month=month)
