@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     # --- end trust ---
+    "core",
     "departments",
     "initiatives",
     "measurements",
