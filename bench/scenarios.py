@@ -120,13 +120,14 @@ def pages(*, clients: int = 4) -> list[Page]:
     )
     return [
         Page("floor", FLOOR_USER, _reverse("bench_floor"), note="VAELGKLOGT_BENCH_FLOOR must be on"),
-        Page("start", FLOOR_USER, _reverse("start")),
+        Page("dashboards:start", FLOOR_USER, _reverse("dashboards:start")),
         Page(
             "dashboard",
             DASHBOARD_USER,
-            _reverse("reports:department_dashboard", department.pk) or _reverse("reports:department_dashboard_mine"),
+            _reverse("dashboards:department_dashboard", department.pk)
+            or _reverse("dashboards:department_dashboard_mine"),
         ),
-        Page("status", STATUS_USER, _reverse("reports:hospital_status")),
+        Page("status", STATUS_USER, _reverse("dashboards:hospital_status")),
         Page("entry_page", ENTRY_USER, entry_path, note="needs the entry page (issue 3)"),
         Page(
             "entry_save",

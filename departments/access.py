@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, models
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -136,3 +137,79 @@ def get_scoped_or_404(queryset, **lookup):
         return queryset.get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError):
         raise ScopedNotFound(queryset.model, lookup) from None
+
+
+# --- named predicates: every "may this user …" question is answered here -------------------------------------------
+
+
+def may_enter(user, department_id: int) -> bool:
+    """May enter monthly values (and tiltag) for the department: its key persons and management, and KDK.
+
+    `user=None` is the system itself (`manage.py import_measurements` run on the server without --user).
+    """
+    if user is None:
+        return True
+    access = access_for(user)
+    return access.all_departments_editable or department_id in access.enter
+
+
+def may_enter_anywhere(user) -> bool:
+    """May enter values for at least one department (the import page and "Mine målinger")."""
+    access = access_for(user)
+    return bool(access.enter) or access.all_departments_editable
+
+
+def may_steer(user, department_id: int) -> bool:
+    """May steer the department's work (selections, team, measures): its management and tovholder, and KDK."""
+    access = access_for(user)
+    return access.all_departments_editable or department_id in access.manage
+
+
+def is_kdk(user) -> bool:
+    """KDK: keeps the catalogue, locks and reopens months, shares opt-outs, reads the access log."""
+    return access_for(user).is_kdk
+
+
+def sees_hospital_group(user) -> bool:
+    """KDK and hospital management: the hospital-wide status and every department's dashboard."""
+    return access_for(user).sees_hospital_group
+
+
+def require(allowed: bool) -> None:
+    """Raise 403 unless `allowed` (the answer of one of the predicates above)."""
+    if not allowed:
+        raise PermissionDenied
+
+
+def get_for_change(queryset, user, **lookup):
+    """Fetch a department-owned object the user wants to change: 404 if they may not see it, 403 if they may see
+    but not steer it (key persons, hospital management)."""
+    obj = get_scoped_or_404(queryset.visible_to(user), **lookup)
+    if not queryset.editable_by(user).filter(pk=obj.pk).exists():
+        raise PermissionDenied
+    return obj
+
+
+def steerable_departments(user):
+    """The departments whose work the user may change (management, tovholder, KDK)."""
+    from departments.models import Department
+
+    return Department.objects.editable_by(user).order_by("name")
+
+
+def department_to_steer(user, raw_pk):
+    """The department the user acts for: `raw_pk` (from a form), or their only one; None means "ask which".
+
+    404 for a department the user may not see, 403 for one they see but may not steer.
+    Returns (department or None, the steerable departments).
+    """
+    from departments.models import Department
+
+    departments = steerable_departments(user)
+    if raw_pk:
+        department = get_scoped_or_404(Department.objects.visible_to(user), pk=raw_pk)
+        require(departments.filter(pk=department.pk).exists())
+        return department, departments
+    only = list(departments[:2])
+    require(bool(only))
+    return (only[0] if len(only) == 1 else None), departments

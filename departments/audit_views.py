@@ -4,7 +4,6 @@ import datetime as dt
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import render
@@ -12,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from .access import access_for
+from .access import is_kdk, require
 from .models import AuditEvent
 
 PAGE_SIZE = 50
@@ -68,8 +67,7 @@ def _page(request, queryset):
 @login_required
 @require_GET
 def audit_list(request):
-    if not access_for(request.user).is_kdk:
-        raise PermissionDenied
+    require(is_kdk(request.user))
     form = AuditFilterForm(request.GET or None)
     events = AuditEvent.objects.all()
     if form.is_bound and form.is_valid():

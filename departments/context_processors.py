@@ -7,12 +7,12 @@ from .access import Role, access_for
 
 # (url name, label, who sees it)
 NAVIGATION = [
-    ("start", _("Forside"), lambda a: True),
+    ("dashboards:start", _("Forside"), lambda a: True),
     ("measurements:mine", _("Mine målinger"), lambda a: bool(a.enter) or a.is_kdk),
-    ("reports:department_dashboard_mine", _("Min afdeling"), lambda a: bool(a.visible)),
-    ("departments:workspace_mine", _("Afdelingens Vælg Klogt-arbejde"), lambda a: bool(a.visible)),
+    ("dashboards:department_dashboard_mine", _("Min afdeling"), lambda a: bool(a.visible)),
+    ("dashboards:workspace_mine", _("Afdelingens Vælg Klogt-arbejde"), lambda a: bool(a.visible)),
     ("initiatives:catalogue", _("Katalog"), lambda a: True),
-    ("reports:hospital_status", _("Status for sygehusene"), lambda a: a.sees_hospital_group),
+    ("dashboards:hospital_status", _("Status for sygehusene"), lambda a: a.sees_hospital_group),
     ("reports:list", _("Rapporter"), lambda a: True),
     ("audit:list", _("Adgangslog"), lambda a: a.is_kdk),
     ("admin:index", _("Administration"), lambda a: a.is_kdk),

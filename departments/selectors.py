@@ -5,11 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from .access import get_scoped_or_404
 from .models import Department, LocalTeam, TeamMember
 
 HISTORY_LIMIT = 50
@@ -114,16 +112,3 @@ def team_history(team: LocalTeam, *, limit: int = HISTORY_LIMIT) -> list[History
         last_by_member[record.id] = record
     entries.sort(key=lambda entry: entry.when, reverse=True)
     return entries[:limit]
-
-
-def get_for_change(manager, user, **lookup):
-    """Fetch a department-owned object the user wants to change: 404 if they may not see it, 403 if they may see
-    but not steer it (key persons, hospital management)."""
-    obj = get_scoped_or_404(manager.visible_to(user), **lookup)
-    if not manager.editable_by(user).filter(pk=obj.pk).exists():
-        raise PermissionDenied
-    return obj
-
-
-def can_steer(user, department: Department) -> bool:
-    return Department.objects.editable_by(user).filter(pk=department.pk).exists()

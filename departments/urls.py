@@ -5,8 +5,6 @@ from . import views
 app_name = "departments"
 
 urlpatterns = [
-    path("", views.workspace_mine, name="workspace_mine"),
-    path("<int:pk>/", views.workspace, name="workspace"),
     path("<int:pk>/team/", views.team, name="team"),
     path("<int:pk>/team/establish/", views.team_establish, name="team_establish"),
     path("<int:pk>/team/members/add/", views.member_add, name="member_add"),

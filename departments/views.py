@@ -1,4 +1,4 @@
-"""The department workspace: the department's Vælg Klogt work for a year, and its local team (Mål 2).
+"""The department's local Vælg Klogt team (Mål 2): establish it, add, edit and remove members, read its history.
 
 Views parse, call a service or selector, and render. Who may see and change what comes from departments/access.py:
 anything outside the user's departments is 404; seeing without steering (key persons, hospital management) is 403
@@ -14,64 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from initiatives import selectors as initiative_selectors
-from reports import status
-
 from . import selectors, services
-from .access import access_for, get_scoped_or_404
+from .access import get_for_change, get_scoped_or_404, may_steer
 from .forms import TeamForm, TeamMemberForm
 from .models import Department, TeamMember
-
-
-def requested_year(request, *, param: str = "year") -> int:
-    raw = request.GET.get(param, "")
-    if raw.isdigit() and 2000 <= int(raw) <= 2100:
-        return int(raw)
-    return timezone.localdate().year
-
-
-@login_required
-def workspace_mine(request):
-    """A department user goes straight to their department; others pick one from the list."""
-    access = access_for(request.user)
-    departments = Department.objects.visible_to(request.user).order_by("name")
-    if not access.sees_hospital_group:
-        mine = list(departments[:2])
-        if len(mine) == 1:
-            return redirect("departments:workspace", pk=mine[0].pk)
-    year = requested_year(request)
-    rows = status.department_rows(departments, year=year, today=timezone.localdate(), measures=False)
-    return render(request, "departments/workspace_list.html", {"rows": rows, "year": year})
-
-
-@login_required
-def workspace(request, pk):
-    department = get_scoped_or_404(Department.objects.visible_to(request.user), pk=pk)
-    year = requested_year(request)
-    today = timezone.localdate()
-    team, members = selectors.team_with_members(department)
-    initiatives = initiative_selectors.department_initiatives(department, year=year)
-    cross = initiative_selectors.cross_hospital_for(year)
-    inspiration = list(initiative_selectors.inspiration_meetings(year=year))
-    context = {
-        "department": department,
-        "year": year,
-        "years": [year - 1, year, year + 1],
-        "row": initiative_selectors.department_status(department, year=year, today=today),
-        "can_edit": selectors.can_steer(request.user, department),
-        "team": team,
-        "members": members,
-        "has_coordinator": selectors.has_coordinator(members),
-        "initiatives": initiatives,
-        "opt_outs": initiative_selectors.opt_outs_of(department),
-        "cross": cross,
-        "cross_joined": bool(cross) and any(i.recommendation_id == cross.recommendation_id for i in initiatives),
-        "quality_meetings": initiative_selectors.quality_meetings(department, year=year),
-        "inspiration_meetings": [
-            (meeting, any(p.pk == department.pk for p in meeting.participants.all())) for meeting in inspiration
-        ],
-    }
-    return render(request, "departments/workspace.html", context)
 
 
 def _team_context(request, department, *, team_form=None, member_form=None):
@@ -85,7 +31,7 @@ def _team_context(request, department, *, team_form=None, member_form=None):
         "members": members,
         "has_coordinator": selectors.has_coordinator(members),
         "history": selectors.team_history(team) if team else [],
-        "can_edit": selectors.can_steer(request.user, department),
+        "can_edit": may_steer(request.user, department.pk),
         "team_form": team_form,
         "member_form": member_form or TeamMemberForm(department=department),
         "today": timezone.localdate(),
@@ -107,7 +53,7 @@ def team(request, pk):
 @login_required
 @require_POST
 def team_establish(request, pk):
-    department = selectors.get_for_change(Department.objects, request.user, pk=pk)
+    department = get_for_change(Department.objects, request.user, pk=pk)
     form = TeamForm(request.POST)
     if form.is_valid():
         existed = hasattr(department, "local_team")
@@ -124,7 +70,7 @@ def team_establish(request, pk):
 @login_required
 @require_POST
 def member_add(request, pk):
-    department = selectors.get_for_change(Department.objects, request.user, pk=pk)
+    department = get_for_change(Department.objects, request.user, pk=pk)
     team = getattr(department, "local_team", None)
     form = TeamMemberForm(request.POST, department=department)
     if team is None:
@@ -145,9 +91,7 @@ def member_add(request, pk):
 
 @login_required
 def member_edit(request, pk):
-    member = selectors.get_for_change(
-        TeamMember.objects.select_related("team__department", "user"), request.user, pk=pk
-    )
+    member = get_for_change(TeamMember.objects.select_related("team__department", "user"), request.user, pk=pk)
     department = member.team.department
     if request.method == "POST":
         form = TeamMemberForm(request.POST, department=department)
@@ -170,9 +114,7 @@ def member_edit(request, pk):
 @login_required
 @require_POST
 def member_remove(request, pk):
-    member = selectors.get_for_change(
-        TeamMember.objects.select_related("team__department", "user"), request.user, pk=pk
-    )
+    member = get_for_change(TeamMember.objects.select_related("team__department", "user"), request.user, pk=pk)
     department = member.team.department
     name = member.display_name
     services.team_member_remove(member=member, by=request.user)

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -87,6 +87,12 @@ class Recommendation(models.Model):
 
 class InitiativeQuerySet(DepartmentScopedQuerySet):
     department_path = "department"
+
+    def with_data_flags(self):
+        """Annotate `has_data` (at least one monthly value recorded: followed with measurements, Mål 1) and
+        `measure_count`. The one definition of "followed with measurements"."""
+        followed = Initiative.objects.filter(pk=OuterRef("pk"), measures__measurements__isnull=False)
+        return self.annotate(has_data=Exists(followed), measure_count=Count("measures", distinct=True))
 
 
 class Initiative(models.Model):

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Prefetch, Q
 
 from departments.access import access_for
 from departments.models import Department
-from measurements.models import Measure, Measurement
-from reports import status
 
-from .models import CrossHospitalSelection, Initiative, Meeting, Recommendation, StatusChange
+from .models import CrossHospitalSelection, Initiative, Meeting, Recommendation
 
 
 @dataclass(frozen=True)
@@ -91,44 +88,13 @@ def departments_working_on(recommendation: Recommendation) -> list[Initiative]:
     )
 
 
-def steerable_departments(user):
-    """The departments whose work the user may change (management, tovholder, KDK)."""
-    return Department.objects.editable_by(user).order_by("name")
-
-
 def department_initiatives(department: Department, *, year: int) -> list[Initiative]:
     """The department's initiatives for a year, stopped ones too, with their measures counted and data flagged."""
-    with_data = Measurement.objects.filter(measure__initiative=OuterRef("pk"))
     return list(
         Initiative.objects.filter(department=department, year=year)
         .select_related("recommendation")
-        .annotate(has_data=Exists(with_data), measure_count=Count("measures", distinct=True))
+        .with_data_flags()
         .order_by("recommendation__title")
-    )
-
-
-def department_status(department: Department, *, year: int, today: dt.date) -> status.DepartmentStatus:
-    """Mål 1 and Mål 2 for one department, computed by reports/status.py (the one source of truth)."""
-    [row] = status.department_rows(Department.objects.filter(pk=department.pk), year=year, today=today, measures=False)
-    return row
-
-
-def initiative_page(queryset, pk: int) -> Initiative:
-    """One initiative with everything its page shows, prefetched (raises DoesNotExist outside `queryset`)."""
-    measures = (
-        Measure.objects.select_related("responsible")
-        .annotate(value_count=Count("measurements"))
-        .order_by("kind", "name")
-    )
-    return (
-        queryset.select_related("department", "recommendation", "recommendation__owner_department")
-        .prefetch_related(
-            "sections",
-            "national_goals",
-            Prefetch("status_changes", queryset=StatusChange.objects.select_related("changed_by")),
-            Prefetch("measures", queryset=measures),
-        )
-        .get(pk=pk)
     )
 
 
@@ -157,6 +123,7 @@ def inspiration_meetings(*, year: int | None = None):
 
 
 def cross_hospital_for(year: int) -> CrossHospitalSelection | None:
+    """The year's cross-hospital recommendation (the one query every page and document uses)."""
     return CrossHospitalSelection.objects.filter(year=year).select_related("recommendation").first()
 
 

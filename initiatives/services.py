@@ -11,15 +11,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from departments.access import may_enter
 from departments.models import Department, Section
 
-from .models import CrossHospitalSelection, Initiative, Meeting, NationalGoal, Recommendation, StatusChange
+from .models import Action, CrossHospitalSelection, Initiative, Meeting, NationalGoal, Recommendation, StatusChange
 
 #: Statuses an initiative can start in; anchored and stopped come later, with a reason.
 START_STATUSES = (Initiative.Status.PLANNED, Initiative.Status.IMPLEMENTING)
@@ -302,3 +303,34 @@ def meeting_update(
 @transaction.atomic
 def meeting_delete(*, meeting: Meeting, by) -> None:
     meeting.delete()
+
+
+# --- actions (tiltag) ---
+
+#: Actions (tiltag): dated changes a team makes, drawn as markers on the initiative's charts; added from the entry
+#: page by those who enter the department's numbers (key persons, management, KDK).
+ACTION_TEXT_MAX = Action._meta.get_field("text").max_length
+ACTION_EARLIEST = dt.date(2000, 1, 1)
+
+
+def action_create(*, initiative, date: dt.date | None, text: str, description: str = "", by, today: dt.date) -> Action:
+    """Record a dated action with a short text; the date may not lie in the future (it records what was done)."""
+    if not may_enter(by, initiative.department_id):
+        raise PermissionDenied(_("Du kan ikke tilføje tiltag for denne afdeling."))
+    text = (text or "").strip()
+    errors = {}
+    if not text:
+        errors["text"] = _("Skriv kort, hvad I ændrede.")
+    elif len(text) > ACTION_TEXT_MAX:
+        errors["text"] = _("Teksten må højst være %(max)d tegn.") % {"max": ACTION_TEXT_MAX}
+    if date is None:
+        errors["date"] = _("Vælg datoen for tiltaget.")
+    elif date > today:
+        errors["date"] = _("Datoen må ikke ligge i fremtiden.")
+    elif date < ACTION_EARLIEST:
+        errors["date"] = _("Datoen ser forkert ud.")
+    if errors:
+        raise ValidationError(errors)
+    return Action.objects.create(
+        initiative=initiative, date=date, text=text, description=(description or "").strip(), created_by=by
+    )

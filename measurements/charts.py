@@ -19,12 +19,14 @@ import json
 import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from core.months import format_month
 
 from . import spc
 from .models import Measure, Unit
@@ -113,6 +115,27 @@ def signal_direction(measure, result: spc.ChartResult) -> str | None:
     return spc.chart_direction(result, higher_is_better=measure.direction == Measure.Direction.HIGHER)
 
 
+class Signal(StrEnum):
+    """The verdict of one chart for boards and status: what its last part shows, in the measure's direction."""
+
+    IMPROVEMENT = "improvement"
+    DETERIORATION = "deterioration"
+    NONE = "none"
+    TOO_FEW = "too_few"
+
+
+def signal_of(measure, result: spc.ChartResult) -> Signal:
+    """The chart's verdict as a `Signal`: too few points, improvement, deterioration or no signal."""
+    if not enough_data(result):
+        return Signal.TOO_FEW
+    direction = signal_direction(measure, result)
+    if direction == spc.IMPROVEMENT:
+        return Signal.IMPROVEMENT
+    if direction == spc.DETERIORATION:
+        return Signal.DETERIORATION
+    return Signal.NONE
+
+
 @dataclass(frozen=True)
 class MeasureChart:
     measure: Measure
@@ -131,7 +154,7 @@ class MeasureChart:
     @functools.cached_property
     def figure_json(self) -> str:
         """The figure as JSON safe inside ``<script type="application/json">`` (what `json_script` writes: ``<``,
-        ``>`` and ``&`` escaped), serialised once per chart, also when the chart is remembered (`reports.chart_cache`)."""
+        ``>`` and ``&`` escaped), serialised once per chart, also when the chart is remembered (`dashboards.chart_cache`)."""
         text = json.dumps(self.figure, cls=DjangoJSONEncoder).translate(_JSON_SCRIPT_ESCAPES)
         return mark_safe(text)  # safe: the characters that could end the script element are escaped
 
@@ -198,20 +221,9 @@ def chart_for_measure(
 # --------------------------------------------------------------------------- #
 # The figure
 # --------------------------------------------------------------------------- #
-@functools.lru_cache(maxsize=8192)
-def _month_format(month: dt.date, format_string: str, language: str | None) -> str:
-    return date_format(month, format_string)
-
-
-def month_label(month: dt.date) -> str:
-    """Danish short month label, e.g. "jan. 2026", "marts 2026"."""
-    # Remembered per month and language: a 10-year chart formats 120 months, and date_format is slow.
-    return _month_format(month, "N Y", get_language())
-
-
 def tick_label(month: dt.date) -> str:
     """Month over year on two lines ("jan.<br>2026"), so labels fit side by side on narrow charts."""
-    return _month_format(month, "N", get_language()) + "<br>" + _month_format(month, "Y", get_language())
+    return format_month(month, "N") + "<br>" + format_month(month, "Y")
 
 
 def signal_indexes(result: spc.ChartResult) -> list[int]:
@@ -314,8 +326,7 @@ def build_figure(measure, *, points: Sequence[SeriesPoint], result: spc.ChartRes
     """The plotly figure as a plain dict (data + layout), ready for `json_script`."""
     months = [p.month for p in points]
     x = [m.isoformat() for m in months]
-    language = get_language()
-    labels = [_month_format(m, "N Y", language) for m in months]
+    labels = [format_month(m, "N Y") for m in months]
     number_format, suffix = _value_format(measure)
     is_run = result.kind == "run"
     runs_signal = result.runs_signal
@@ -426,9 +437,7 @@ def build_figure(measure, *, points: Sequence[SeriesPoint], result: spc.ChartRes
             "type": "date",
             "tickmode": "array",
             "tickvals": _every_kth(x),
-            "ticktext": [
-                _month_format(m, "N", language) + "<br>" + _month_format(m, "Y", language) for m in _every_kth(months)
-            ],
+            "ticktext": [format_month(m, "N") + "<br>" + format_month(m, "Y") for m in _every_kth(months)],
             "showgrid": False,
             "automargin": True,
             "linecolor": "#d8dde6",

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from departments.selectors import get_for_change
+from departments.access import get_for_change
 from initiatives.models import Initiative
 
 from . import definitions
@@ -29,7 +29,7 @@ def measure_create(request, pk):
                     request,
                     _("Målingen »%(name)s« (%(code)s) er oprettet.") % {"name": measure.name, "code": measure.code},
                 )
-                return redirect("initiatives:initiative", pk=initiative.pk)
+                return redirect("dashboards:initiative", pk=initiative.pk)
     else:
         initial = {"code": "", "start_month": None}
         if request.GET.get("kind") in Measure.Kind.values:
@@ -61,7 +61,7 @@ def measure_edit(request, pk):
                 form.add_error(None, error)
             else:
                 messages.success(request, _("Målingen er gemt."))
-                return redirect("initiatives:initiative", pk=initiative.pk)
+                return redirect("dashboards:initiative", pk=initiative.pk)
     else:
         form = MeasureForm(department=initiative.department, initial=MeasureForm.initial_from(measure))
     context = {

@@ -1,4 +1,4 @@
-"""Forms parse input only; the rules live in the services (`services.py`, `locking.py`, `initiatives/actions.py`)."""
+"""Forms parse input only; the rules live in the services (`services.py`, `locking.py`, `initiatives/services.py`)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _

@@ -23,10 +23,11 @@ from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from core.months import last_complete_month
 from departments.models import Section
 
 from .models import Measure, Measurement, Unit
-from .periods import last_complete_month, measure_slots
+from .periods import measure_slots
 from .services import Entry, NotSaved, error_dict, measurement_check, measurement_record_many, parse_whole_number
 
 COLUMNS = ["measure", "section", "month", "numerator", "denominator", "comment"]

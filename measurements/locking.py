@@ -17,10 +17,10 @@ from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from departments.access import access_for
+from core.months import add_months, first_of_month, month_label
+from departments.access import is_kdk
 
 from .models import LockChange
-from .periods import add_months, first_of_month
 
 
 def lock_days() -> int:
@@ -82,10 +82,6 @@ class Locks:
         return first_of_month(month) not in self.reopened(department_id)
 
 
-def month_label(month: dt.date) -> str:
-    return date_format(month, "F Y")
-
-
 def locked_message(month: dt.date) -> str:
     return _("%(month)s er låst (fra %(date)s). Kontakt KDK, hvis måneden skal genåbnes.") % {
         "month": month_label(month).capitalize(),
@@ -102,7 +98,7 @@ class LockState:
 
 
 def _require_kdk(by) -> None:
-    if not access_for(by).is_kdk:
+    if not is_kdk(by):
         raise PermissionDenied(_("Kun KDK kan genåbne og låse måneder."))
 
 

@@ -11,27 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-
-def first_of_month(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def add_months(month: dt.date, count: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 + count
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
-def last_complete_month(today: dt.date) -> dt.date:
-    return add_months(first_of_month(today), -1)
-
-
-def month_range(start: dt.date, end: dt.date) -> list[dt.date]:
-    """Every first-of-month from `start` to `end`, both included (empty when start is after end)."""
-    months, month = [], first_of_month(start)
-    while month <= end:
-        months.append(month)
-        month = add_months(month, 1)
-    return months
+from core.months import last_complete_month, month_range
 
 
 def measure_months(measure, *, today: dt.date) -> list[dt.date]:
@@ -51,11 +31,11 @@ def measure_slots(measure) -> list:
     return [None]
 
 
-@dataclass(frozen=True)
-class Completeness:
+class PresentOfExpected:
+    """Values present out of values due: the one ratio behind every completeness figure."""
+
     expected: int
     present: int
-    missing_months: tuple[dt.date, ...]  # months with at least one slot missing, newest first
 
     @property
     def missing(self) -> int:
@@ -64,6 +44,17 @@ class Completeness:
     @property
     def ratio(self) -> float | None:
         return self.present / self.expected if self.expected else None
+
+    @property
+    def percent(self) -> int | None:
+        return None if self.ratio is None else round(100 * self.ratio)
+
+
+@dataclass(frozen=True)
+class Completeness(PresentOfExpected):
+    expected: int
+    present: int
+    missing_months: tuple[dt.date, ...]  # months with at least one slot missing, newest first
 
 
 def completeness_for(measures, *, today: dt.date) -> dict[int, Completeness]:

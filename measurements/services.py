@@ -34,12 +34,13 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from departments.access import access_for
+from core.months import add_months, first_of_month, month_label
+from departments.access import may_enter
 
 from . import summary
-from .locking import Locks, locked_message, month_label
+from .locking import Locks, locked_message
 from .models import Measurement, Unit
-from .periods import add_months, first_of_month, measure_months, measure_slots
+from .periods import measure_months, measure_slots
 
 #: Larger values are refused: no department counts ten million of anything in a month, and it keeps clear of the
 #: database's integer range.
@@ -112,14 +113,6 @@ class Clean:
     @property
     def is_empty(self) -> bool:
         return self.numerator is None and self.denominator is None
-
-
-def may_enter(by, department_id: int) -> bool:
-    """`by=None` is the system itself (`manage.py import_measurements` run on the server without --user)."""
-    if by is None:
-        return True
-    access = access_for(by)
-    return access.all_departments_editable or department_id in access.enter
 
 
 def enterable_months(measure, *, today: dt.date) -> list[dt.date]:

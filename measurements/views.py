@@ -23,16 +23,17 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from departments.access import access_for, get_scoped_or_404
-from initiatives.actions import action_create
+from core.months import last_complete_month, month_label
+from departments.access import access_for, get_scoped_or_404, is_kdk, may_enter, may_enter_anywhere, require
 from initiatives.models import Action
+from initiatives.services import action_create
 
 from . import imports
 from .charts import chart_for_measure
 from .forms import ActionForm, ImportForm, RelockForm, ReopenForm
-from .locking import Locks, lock_date, lock_days, month_label, month_relock, month_reopen, reopened_now
+from .locking import Locks, lock_date, lock_days, month_relock, month_reopen, reopened_now
 from .models import LockChange, Measure, Measurement, Unit
-from .periods import completeness_for, last_complete_month, measure_months, measure_slots
+from .periods import completeness_for, measure_months, measure_slots
 from .services import (
     Entry,
     MeasurementConflict,
@@ -474,29 +475,18 @@ def history(request, pk):
         "measure": measure,
         "page": page,
         "lock_changes": list(lock_changes[:50]),
-        "may_enter": _may_enter(request.user, measure),
+        "may_enter": may_enter(request.user, measure.initiative.department_id),
     }
     return render(request, "measurements/history.html", context)
-
-
-def _may_enter(user, measure) -> bool:
-    access = access_for(user)
-    return access.all_departments_editable or measure.initiative.department_id in access.enter
 
 
 # --- import ---------------------------------------------------------------------------------------------------------
 
 
-def _require_entering_user(user):
-    access = access_for(user)
-    if not (access.enter or access.all_departments_editable):
-        raise PermissionDenied
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_upload(request):
-    _require_entering_user(request.user)
+    require(may_enter_anywhere(request.user))
     today = timezone.localdate()
     preview = None
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -526,7 +516,7 @@ def import_upload(request):
 @login_required
 @require_POST
 def import_commit(request):
-    _require_entering_user(request.user)
+    require(may_enter_anywhere(request.user))
     stored = request.session.get(IMPORT_SESSION_KEY)
     if not stored or stored.get("token") != request.POST.get("token"):
         messages.error(request, _("Forhåndsvisningen er udløbet. Upload filen igen."))
@@ -560,7 +550,7 @@ def import_commit(request):
 @login_required
 @require_GET
 def import_template(request):
-    _require_entering_user(request.user)
+    require(may_enter_anywhere(request.user))
     today = timezone.localdate()
     measures = _measures_for_entry(request.user).order_by("code")
     if request.GET.get("format") == "xlsx":
@@ -576,11 +566,6 @@ def import_template(request):
 
 
 # --- month locks (KDK) ----------------------------------------------------------------------------------------------
-
-
-def _require_kdk(user):
-    if not access_for(user).is_kdk:
-        raise PermissionDenied
 
 
 def _locks_page(request, *, reopen_form=None):
@@ -599,14 +584,14 @@ def _locks_page(request, *, reopen_form=None):
 @login_required
 @require_GET
 def locks(request):
-    _require_kdk(request.user)
+    require(is_kdk(request.user))
     return _locks_page(request)
 
 
 @login_required
 @require_POST
 def lock_reopen(request):
-    _require_kdk(request.user)
+    require(is_kdk(request.user))
     form = ReopenForm(request.POST)
     if form.is_valid():
         try:
@@ -633,7 +618,7 @@ def lock_reopen(request):
 @login_required
 @require_POST
 def lock_relock(request):
-    _require_kdk(request.user)
+    require(is_kdk(request.user))
     form = RelockForm(request.POST)
     if not form.is_valid():
         return HttpResponseBadRequest()

@@ -16,14 +16,14 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from core.months import last_complete_month, month_label
 from departments.models import Department, TeamMember
+from goals import status
 from measurements.charts import axis_title
 from measurements.models import Measurement
-from measurements.periods import last_complete_month
 
-from . import status
-from .documents.common import built_label, month_label
 from .documents.data import InitiativeSection, initiative_sections
+from .documents.labels import built_label
 from .documents.render import html_to_pdf
 
 FORMATS = ("xlsx", "pdf")

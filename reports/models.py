@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.quarters import Quarter
 from departments.access import DepartmentScopedQuerySet, access_for
 
 
@@ -121,8 +122,6 @@ class Report(models.Model):
 
     @property
     def quarter(self):
-        from .quarters import Quarter
-
         return Quarter.parse(self.period)
 
     @property

@@ -14,14 +14,15 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.months import last_complete_month
+from core.quarters import Quarter
 from departments.access import Role
 from departments.models import Department, Membership
 from initiatives.models import Initiative, Meeting
 from measurements.models import Measure
-from measurements.periods import completeness_for, last_complete_month
+from measurements.periods import completeness_for
 
 from .models import ReminderSent, Report
-from .quarters import Quarter
 from .services import request_report
 
 logger = logging.getLogger(__name__)

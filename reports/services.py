@@ -13,6 +13,7 @@ import logging
 import uuid
 from collections.abc import Callable
 
+from celery import current_app
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -21,8 +22,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.quarters import Quarter
+
 from .models import Report
-from .quarters import Quarter
 
 logger = logging.getLogger(__name__)
 
@@ -33,9 +35,7 @@ ERROR_MAX_LENGTH = 2000
 
 def runs_in_process() -> bool:
     """True when no broker is configured and tasks run eagerly inside the web process."""
-    from vaelgklogt.celery import app
-
-    return bool(app.conf.task_always_eager)
+    return bool(current_app.conf.task_always_eager)
 
 
 def reports_queue() -> str:

@@ -1,17 +1,19 @@
-from django.urls import include, path
+"""URLs of the reports page: the built reports, "Byg nu", progress rows, downloads and KDK's status export.
+
+Mounted under /rapporter/ (namespace "reports"; the list page is `reports:list`).
+"""
+
+from django.urls import path
 
 from . import views
-from .report_urls import report_urlpatterns
 
 app_name = "reports"
 
 urlpatterns = [
-    path("afdeling/", views.department_dashboard_mine, name="department_dashboard_mine"),
-    path("afdelinger/<int:pk>/", views.department_dashboard, name="department_dashboard"),
-    path("afdelinger/<int:pk>/tavle/", views.board, name="board"),
-    path("maalinger/<int:pk>/diagram/", views.measure_chart, name="measure_chart"),
-    path("status/", views.hospital_status, name="hospital_status"),
+    path("", views.report_list, name="list"),
+    path("byg/", views.build, name="build"),
+    path("eksport/", views.export_status, name="export_status"),
+    path("<int:pk>/status/", views.row, name="row"),
+    path("<int:pk>/byg-igen/", views.rebuild, name="rebuild"),
+    path("<int:pk>/hent/<str:fmt>/", views.download, name="download"),
 ]
-
-# The reports page, "Byg nu", downloads and KDK's status export (reports/report_urls.py).
-urlpatterns += [path("rapporter/", include(report_urlpatterns))]

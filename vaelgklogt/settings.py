@@ -42,7 +42,9 @@ INSTALLED_APPS = [
     "departments",
     "initiatives",
     "measurements",
+    "goals",
     "reports",
+    "dashboards",
 ]
 
 MIDDLEWARE = [
@@ -118,7 +120,7 @@ if env_bool("TESTING"):
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # --- end trust ---
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "start"
+LOGIN_REDIRECT_URL = "dashboards:start"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "da"

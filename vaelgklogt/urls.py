@@ -3,31 +3,28 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from reports import bench_views
-from reports import views as report_views
-
-from . import health
+from . import bench_views, health
 
 admin.site.site_header = _("Vælg Klogt – administration")
 admin.site.site_title = _("Vælg Klogt")
 admin.site.index_title = _("Katalog og organisation")
 
 urlpatterns = [
-    path("", report_views.start, name="start"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("maalinger/", include("measurements.urls")),
+    path("", include("measurements.urls")),
     path("admin/", admin.site.urls),
     # trust (issue 6): audit trail pages and single sign-on (404 while SSO is off)
     path("log/", include("departments.audit_urls")),
     path("oidc/", include("departments.oidc_urls")),
     path("vaelg-klogt/afdelinger/", include("departments.urls")),
     path("vaelg-klogt/", include("initiatives.urls")),
-    path("", include("reports.urls")),
+    path("rapporter/", include("reports.urls")),
+    path("", include("dashboards.urls")),
 ]
 
-# The benchmark's floor view, only when VAELGKLOGT_BENCH_FLOOR is on (see bench/ and reports/bench_views.py).
+# The benchmark's floor view, only when VAELGKLOGT_BENCH_FLOOR is on (see bench/ and vaelgklogt/bench_views.py).
 urlpatterns += bench_views.urlpatterns()

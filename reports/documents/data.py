@@ -8,12 +8,11 @@ from dataclasses import dataclass, field
 
 from django.db.models import Case, Prefetch, Value, When
 
+from core.quarters import Quarter
 from initiatives.models import Action, Initiative
 from measurements.charts import MeasureChart, chart_for_measure
 from measurements.models import Measure, Measurement, Unit
 from measurements.periods import Completeness, completeness_for, measure_months
-
-from ..quarters import Quarter
 
 #: Outcome measures first, then process, then balancing measures (as the team reads them).
 _KIND_ORDER = Case(

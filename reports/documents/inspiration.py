@@ -10,15 +10,16 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.months import last_complete_month, month_label
+from core.quarters import Quarter
 from departments.models import Department
+from goals import status
 from initiatives.models import CrossHospitalSelection
-from measurements.periods import last_complete_month
 
-from .. import status
-from ..quarters import Quarter
 from . import Built, Progress
-from .common import built_label, export_charts, month_label
+from .charts import export_charts
 from .data import figures_of, initiative_sections
+from .labels import built_label
 from .render import html_to_pdf
 from .slides import inspiration_slides
 

@@ -11,10 +11,10 @@ from django.db.models import Count
 from departments.access import Role, access_for
 from departments.demo_region import RegionScale, RegionSeedError, seed_region
 from departments.models import Department, Hospital, LocalTeam, Membership, Section
+from goals import status
 from initiatives.models import Action, CrossHospitalSelection, Initiative, Meeting
 from measurements.models import Measure, Measurement
 from measurements.periods import measure_months
-from reports import status
 from tests.factories import DepartmentFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,9 +6,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from core.months import last_complete_month
 from measurements.locking import is_past_lock_date
 from measurements.models import LockChange, Measure, Measurement
-from measurements.periods import last_complete_month
 
 #: Saves build a chart on the server; on a busy two-core CI machine that can take longer than expect()'s 5 s.
 SLOW = 15_000

@@ -115,7 +115,7 @@ def test_recommendation_page_shows_departments_and_select_link(client_for, leder
     response = client_for(leder).get(reverse("initiatives:recommendation", kwargs={"pk": catalogue["kateter"].pk}))
     body = response.content.decode()
     assert [i.department for i in response.context["working"]] == [away, home]
-    assert reverse("initiatives:select", kwargs={"pk": catalogue["kateter"].pk}) in body
+    assert reverse("dashboards:select", kwargs={"pk": catalogue["kateter"].pk}) in body
 
 
 def test_other_departments_unshared_opt_out_is_not_found(client_for, noegle, catalogue):

@@ -29,7 +29,7 @@ def test_department_sees_whether_it_took_part(client_for, noegle, world, away):
     took_part.participants.set([world.department])
     missed = MeetingFactory(date=dt.date(2026, 10, 6), title="Oktober")
     missed.participants.set([away])
-    response = client_for(noegle).get(reverse("departments:workspace", kwargs={"pk": world.department.pk}))
+    response = client_for(noegle).get(reverse("dashboards:workspace", kwargs={"pk": world.department.pk}))
     assert response.context["inspiration_meetings"] == [(took_part, True), (missed, False)]
 
 
@@ -55,7 +55,7 @@ def test_leder_records_quality_team_meeting_with_decisions(client_for, leder, wo
     meeting = Meeting.objects.get(date=dt.date(2026, 9, 20))
     assert (meeting.kind, meeting.department, meeting.title) == ("quality_team", world.department, "Kvalitetsteammøde")
     assert meeting.decisions == "Fortsæt indsatsen.\nFølg balancemålet."
-    workspace = client_for(leder).get(reverse("departments:workspace", kwargs={"pk": world.department.pk}))
+    workspace = client_for(leder).get(reverse("dashboards:workspace", kwargs={"pk": world.department.pk}))
     assert meeting in workspace.context["quality_meetings"]
 
 

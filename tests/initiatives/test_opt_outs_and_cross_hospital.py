@@ -26,9 +26,9 @@ def test_leder_proposes_opt_out_then_selects_it(client_for, leder, world):
         False,
         leder,
     )
-    assert response.url.startswith(reverse("initiatives:select", kwargs={"pk": opt_out.pk}))
+    assert response.url.startswith(reverse("dashboards:select", kwargs={"pk": opt_out.pk}))
     response = client.post(
-        reverse("initiatives:select", kwargs={"pk": opt_out.pk}),
+        reverse("dashboards:select", kwargs={"pk": opt_out.pk}),
         {"department": world.department.pk, "year": "2027", "status": "planned"},
     )
     assert response.status_code == 302
@@ -94,7 +94,7 @@ def test_national_recommendation_cannot_be_shared(client_for, kdk, world):
 def test_kdk_sets_the_years_cross_hospital_recommendation(client_for, kdk, today):
     recommendation = RecommendationFactory(title="Medicinafhentning")
     response = client_for(kdk).post(
-        reverse("initiatives:cross_hospital"), {"year": "2027", "recommendation": recommendation.pk, "note": ""}
+        reverse("dashboards:cross_hospital"), {"year": "2027", "recommendation": recommendation.pk, "note": ""}
     )
     assert response.status_code == 302
     assert CrossHospitalSelection.objects.get(year=2027).recommendation == recommendation
@@ -102,7 +102,7 @@ def test_kdk_sets_the_years_cross_hospital_recommendation(client_for, kdk, today
 
 def test_cross_hospital_must_be_national(client_for, kdk, world):
     response = client_for(kdk).post(
-        reverse("initiatives:cross_hospital"), {"year": "2027", "recommendation": world.opt_out.pk}
+        reverse("dashboards:cross_hospital"), {"year": "2027", "recommendation": world.opt_out.pk}
     )
     assert "Marker en gyldig valgmulighed" in response.content.decode()
     assert not CrossHospitalSelection.objects.exists()
@@ -111,7 +111,7 @@ def test_cross_hospital_must_be_national(client_for, kdk, world):
 def test_leder_cannot_set_cross_hospital(client_for, leder, today):
     recommendation = RecommendationFactory()
     response = client_for(leder).post(
-        reverse("initiatives:cross_hospital"), {"year": "2027", "recommendation": recommendation.pk}
+        reverse("dashboards:cross_hospital"), {"year": "2027", "recommendation": recommendation.pk}
     )
     assert response.status_code == 403
     assert not CrossHospitalSelection.objects.exists()
@@ -120,31 +120,31 @@ def test_leder_cannot_set_cross_hospital(client_for, leder, today):
 def test_start_page_offers_join_and_joining_twice_gives_one_initiative(client_for, leder, world):
     selection = CrossHospitalSelectionFactory(year=2026)
     client = client_for(leder)
-    start = client.get(reverse("start")).content.decode()
-    assert reverse("initiatives:join_cross_hospital") in start
+    start = client.get(reverse("dashboards:start")).content.decode()
+    assert reverse("dashboards:join_cross_hospital") in start
     assert f"Deltag med {world.department.name}" in start
     for _ in range(2):
         response = client.post(
-            reverse("initiatives:join_cross_hospital"), {"department": world.department.pk, "year": "2026"}
+            reverse("dashboards:join_cross_hospital"), {"department": world.department.pk, "year": "2026"}
         )
         assert response.status_code == 302
     initiatives = Initiative.objects.filter(department=world.department, recommendation=selection.recommendation)
     assert initiatives.count() == 1
     assert initiatives.get().status_changes.count() == 1
-    assert response.url == reverse("initiatives:initiative", kwargs={"pk": initiatives.get().pk})
-    start = client.get(reverse("start")).content.decode()
+    assert response.url == reverse("dashboards:initiative", kwargs={"pk": initiatives.get().pk})
+    start = client.get(reverse("dashboards:start")).content.decode()
     assert "Afdelingen deltager" in start and f"Deltag med {world.department.name}" not in start
 
 
 def test_join_without_department_uses_the_users_only_department(client_for, leder, world):
     selection = CrossHospitalSelectionFactory(year=2026)
-    client_for(leder).post(reverse("initiatives:join_cross_hospital"), {"year": "2026"})
+    client_for(leder).post(reverse("dashboards:join_cross_hospital"), {"year": "2026"})
     assert Initiative.objects.filter(department=world.department, recommendation=selection.recommendation).exists()
 
 
 def test_join_without_selection_for_the_year_says_so(client_for, leder, world):
     response = client_for(leder).post(
-        reverse("initiatives:join_cross_hospital"), {"department": world.department.pk, "year": "2030"}, follow=True
+        reverse("dashboards:join_cross_hospital"), {"department": world.department.pk, "year": "2030"}, follow=True
     )
     assert "Der er ingen tværgående anbefaling for 2030." in response.content.decode()
     assert Initiative.objects.count() == 1
@@ -153,7 +153,7 @@ def test_join_without_selection_for_the_year_says_so(client_for, leder, world):
 def test_key_person_cannot_join(client_for, noegle, world):
     CrossHospitalSelectionFactory(year=2026)
     response = client_for(noegle).post(
-        reverse("initiatives:join_cross_hospital"), {"department": world.department.pk, "year": "2026"}
+        reverse("dashboards:join_cross_hospital"), {"department": world.department.pk, "year": "2026"}
     )
     assert response.status_code == 403
     assert Initiative.objects.count() == 1
@@ -161,7 +161,7 @@ def test_key_person_cannot_join(client_for, noegle, world):
 
 def test_cross_hospital_page_counts_joined_departments(client_for, kdk, world, away):
     selection = CrossHospitalSelectionFactory(year=2026, recommendation=world.initiative.recommendation)
-    response = client_for(kdk).get(reverse("initiatives:cross_hospital"), {"year": 2026})
+    response = client_for(kdk).get(reverse("dashboards:cross_hospital"), {"year": 2026})
     assert response.context["cross"] == selection
     assert response.context["joined"] == 1
     assert {row.department: row.in_cross_hospital for row in response.context["rows"]} == {

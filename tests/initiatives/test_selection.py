@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def _select(client, recommendation, **data):
     payload = {"year": "2027", "status": "planned", "aim": "", **data}
-    return client.post(reverse("initiatives:select", kwargs={"pk": recommendation.pk}), payload)
+    return client.post(reverse("dashboards:select", kwargs={"pk": recommendation.pk}), payload)
 
 
 def test_leder_selects_recommendation_for_a_year(client_for, leder, world, today):
@@ -28,7 +28,7 @@ def test_leder_selects_recommendation_for_a_year(client_for, leder, world, today
     )
     initiative = Initiative.objects.get(recommendation=recommendation)
     assert response.status_code == 302 and response.url == reverse(
-        "initiatives:initiative", kwargs={"pk": initiative.pk}
+        "dashboards:initiative", kwargs={"pk": initiative.pk}
     )
     assert (initiative.department, initiative.year, initiative.status) == (world.department, 2027, "planned")
     assert set(initiative.sections.all()) == {world.ward, world.clinic}
@@ -40,7 +40,7 @@ def test_leder_selects_recommendation_for_a_year(client_for, leder, world, today
 
 def test_mal1_follows_selection_then_measurement(client_for, leder, world):
     client = client_for(leder)
-    workspace = reverse("departments:workspace", kwargs={"pk": world.department.pk})
+    workspace = reverse("dashboards:workspace", kwargs={"pk": world.department.pk})
     assert client.get(workspace, {"year": 2027}).context["row"].selections.label == "For få valg"
     _select(client, RecommendationFactory())
     initiative = Initiative.objects.get(year=2027)
@@ -56,16 +56,16 @@ def test_third_selection_is_warned_and_flagged_too_many(client_for, leder, world
     _select(client, RecommendationFactory())
     _select(client, RecommendationFactory())
     third = RecommendationFactory()
-    form = client.get(reverse("initiatives:select", kwargs={"pk": third.pk}), {"year": 2027})
+    form = client.get(reverse("dashboards:select", kwargs={"pk": third.pk}), {"year": 2027})
     assert "Med dette valg får afdelingen 3 valg for året" in form.content.decode()
     _select(client, third)
-    workspace = client.get(reverse("departments:workspace", kwargs={"pk": world.department.pk}), {"year": 2027})
+    workspace = client.get(reverse("dashboards:workspace", kwargs={"pk": world.department.pk}), {"year": 2027})
     assert workspace.context["row"].selections.label == "For mange valg"
 
 
 def test_year_status_partial_for_htmx(client_for, leder, world):
     response = client_for(leder).get(
-        reverse("initiatives:select", kwargs={"pk": world.initiative.recommendation.pk}),
+        reverse("dashboards:select", kwargs={"pk": world.initiative.recommendation.pk}),
         {"year": 2026, "department": world.department.pk},
         HTTP_HX_REQUEST="true",
     )
@@ -123,17 +123,17 @@ def test_service_refuses_foreign_sections_and_unshared_opt_outs(leder, world, aw
 
 def test_key_person_cannot_select(client_for, noegle, world):
     recommendation = RecommendationFactory()
-    assert client_for(noegle).get(reverse("initiatives:select", kwargs={"pk": recommendation.pk})).status_code == 403
+    assert client_for(noegle).get(reverse("dashboards:select", kwargs={"pk": recommendation.pk})).status_code == 403
     assert _select(client_for(noegle), recommendation).status_code == 403
     assert not Initiative.objects.filter(recommendation=recommendation).exists()
 
 
 def test_kdk_is_asked_which_department(client_for, kdk, world, away):
     recommendation = RecommendationFactory()
-    response = client_for(kdk).get(reverse("initiatives:select", kwargs={"pk": recommendation.pk}))
+    response = client_for(kdk).get(reverse("dashboards:select", kwargs={"pk": recommendation.pk}))
     assert "For hvilken afdeling?" in response.content.decode()
     response = client_for(kdk).post(
-        reverse("initiatives:select", kwargs={"pk": recommendation.pk}),
+        reverse("dashboards:select", kwargs={"pk": recommendation.pk}),
         {"department": world.department.pk, "year": "2027", "status": "planned"},
     )
     assert response.status_code == 302
@@ -143,7 +143,7 @@ def test_kdk_is_asked_which_department(client_for, kdk, world, away):
 def test_leder_edits_sections_aim_and_goals(client_for, leder, world):
     goal = NationalGoal.objects.get(number=8)
     response = client_for(leder).post(
-        reverse("initiatives:initiative_edit", kwargs={"pk": world.initiative.pk}),
+        reverse("dashboards:initiative_edit", kwargs={"pk": world.initiative.pk}),
         {"sections": [world.clinic.pk], "aim": "Fra 30 til 10 inden 2027", "national_goals": [goal.pk]},
     )
     assert response.status_code == 302
@@ -157,7 +157,7 @@ def test_leder_edits_sections_aim_and_goals(client_for, leder, world):
 
 
 def _status(client, initiative, **data):
-    return client.post(reverse("initiatives:initiative_status", kwargs={"pk": initiative.pk}), data)
+    return client.post(reverse("dashboards:initiative_status", kwargs={"pk": initiative.pk}), data)
 
 
 def test_status_change_is_dated_and_recorded(client_for, leder, world):
@@ -167,7 +167,7 @@ def test_status_change_is_dated_and_recorded(client_for, leder, world):
     assert (world.initiative.status, world.initiative.status_changed_on) == ("implemented", dt.date(2026, 10, 1))
     change = world.initiative.status_changes.get()
     assert (change.status, change.changed_on, change.changed_by) == ("implemented", dt.date(2026, 10, 1), leder)
-    page = client_for(leder).get(reverse("initiatives:initiative", kwargs={"pk": world.initiative.pk}))
+    page = client_for(leder).get(reverse("dashboards:initiative", kwargs={"pk": world.initiative.pk}))
     assert "1. oktober 2026" in page.content.decode()
 
 
@@ -185,7 +185,7 @@ def test_anchored_and_stopped_need_a_reason(client_for, leder, world, status, wo
 
 
 def test_stopping_an_initiative_removes_it_from_mal1(client_for, leder, world):
-    workspace = reverse("departments:workspace", kwargs={"pk": world.department.pk})
+    workspace = reverse("dashboards:workspace", kwargs={"pk": world.department.pk})
     assert client_for(leder).get(workspace).context["row"].selections.label == "Opfyldt"
     _status(client_for(leder), world.initiative, status="stopped", changed_on="2026-10-01", reason="Ikke muligt")
     assert client_for(leder).get(workspace).context["row"].selections.label == "For få valg"
@@ -223,13 +223,13 @@ def test_initiative_page_query_count_is_bounded(client_for, leder, world, django
         MeasurementFactory(measure=MeasureFactory(initiative=world.initiative), month=dt.date(2026, 2, 1))
     client = client_for(leder)
     with django_assert_max_num_queries(20):
-        response = client.get(reverse("initiatives:initiative", kwargs={"pk": world.initiative.pk}))
+        response = client.get(reverse("dashboards:initiative", kwargs={"pk": world.initiative.pk}))
     assert len(response.context["measures"]) == 6
 
 
 def test_initiative_of_stopped_selection_is_listed_in_workspace(client_for, leder, world):
     stopped = InitiativeFactory(department=world.department, year=2026, status="stopped")
-    response = client_for(leder).get(reverse("departments:workspace", kwargs={"pk": world.department.pk}))
+    response = client_for(leder).get(reverse("dashboards:workspace", kwargs={"pk": world.department.pk}))
     assert stopped in response.context["initiatives"]
     assert response.context["row"].selections.label == "Opfyldt"
 

@@ -9,9 +9,9 @@ from types import SimpleNamespace
 import plotly.graph_objects as go
 import pytest
 
+from core.months import month_range, short_month_label
 from measurements import charts
 from measurements.models import Measure, Unit
-from measurements.periods import month_range
 
 MONTHS = month_range(dt.date(2017, 1, 1), dt.date(2026, 10, 1))  # 118 months
 SHIFT = [30 + (i % 5) for i in range(80)] + [None, None] + [15 + (i % 4) for i in range(36)]
@@ -61,9 +61,9 @@ def test_month_labels_follow_the_active_language():
     from django.utils import translation
 
     with translation.override("da"):
-        danish = charts.month_label(dt.date(2026, 5, 1))
+        danish = short_month_label(dt.date(2026, 5, 1))
     with translation.override("en"):
-        english = charts.month_label(dt.date(2026, 5, 1))
+        english = short_month_label(dt.date(2026, 5, 1))
     assert danish == "maj 2026" and english.startswith("May")
 
 

@@ -5,9 +5,9 @@ from types import SimpleNamespace
 
 import pytest
 
+from core.months import month_range
 from measurements import charts
 from measurements.models import Measure, Unit
-from measurements.periods import month_range
 
 MONTHS = month_range(dt.date(2025, 1, 1), dt.date(2026, 8, 1))  # 20 months
 

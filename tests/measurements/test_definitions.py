@@ -46,7 +46,7 @@ PROCESS = {
 
 
 def _create(client, initiative, **changes):
-    return client.post(reverse("initiatives:measure_create", kwargs={"pk": initiative.pk}), {**PROCESS, **changes})
+    return client.post(reverse("measurements:measure_create", kwargs={"pk": initiative.pk}), {**PROCESS, **changes})
 
 
 def test_leder_defines_process_measure_with_plan_fields(client_for, leder, noegle, world):
@@ -163,7 +163,7 @@ def test_count_needs_no_denominator_and_rate_keeps_its_n(leder, world):
 
 
 def test_unit_and_per_section_are_fixed_once_values_exist(client_for, leder, world):
-    url = reverse("initiatives:measure_edit", kwargs={"pk": world.measure.pk})
+    url = reverse("measurements:measure_edit", kwargs={"pk": world.measure.pk})
     data = {**PROCESS, "name": "Nyt navn", "unit": "count", "per_section": "on", "code": world.measure.code}
     response = client_for(leder).post(url, data)
     assert "Enheden kan ikke ændres, når der er registreret målinger." in response.content.decode()
@@ -177,7 +177,7 @@ def test_unit_and_per_section_are_fixed_once_values_exist(client_for, leder, wor
 
 
 def test_leder_edits_measure_definition_and_target(client_for, leder, world):
-    url = reverse("initiatives:measure_edit", kwargs={"pk": world.measure.pk})
+    url = reverse("measurements:measure_edit", kwargs={"pk": world.measure.pk})
     client = client_for(leder)
     form = client.get(url).context["form"]
     assert form.initial["code"] == "ORT-X-01"
@@ -195,7 +195,7 @@ def test_leder_edits_measure_definition_and_target(client_for, leder, world):
 
 def test_measure_with_data_counts_toward_mal1_only_then(client_for, leder, home, today):
     initiative = InitiativeFactory(department=home, year=2026, status=Initiative.Status.PLANNED)
-    workspace = reverse("departments:workspace", kwargs={"pk": home.pk})
+    workspace = reverse("dashboards:workspace", kwargs={"pk": home.pk})
     _create(client_for(leder), initiative)
     assert client_for(leder).get(workspace).context["row"].selections.label == "Ikke målt endnu"
     MeasurementFactory(measure=initiative.measures.get())
@@ -209,16 +209,16 @@ def test_balancing_measure_is_suggested_until_one_exists(client_for, leder, home
     initiative = InitiativeFactory(
         department=home, recommendation=RecommendationFactory(title="Undgå rutinemæssigt blærekateter", text="x")
     )
-    page = client_for(leder).get(reverse("initiatives:initiative", kwargs={"pk": initiative.pk}))
+    page = client_for(leder).get(reverse("dashboards:initiative", kwargs={"pk": initiative.pk}))
     assert page.context["balancing"].name.startswith("Urinretention")
     assert "Intet balancemål endnu." in page.content.decode()
     form = client_for(leder).get(
-        reverse("initiatives:measure_create", kwargs={"pk": initiative.pk}), {"kind": "balancing"}
+        reverse("measurements:measure_create", kwargs={"pk": initiative.pk}), {"kind": "balancing"}
     )
     assert form.context["form"].initial["kind"] == "balancing"
     assert form.context["form"].initial["name"].startswith("Urinretention")
     MeasureFactory(initiative=initiative, kind=Measure.Kind.BALANCING)
-    page = client_for(leder).get(reverse("initiatives:initiative", kwargs={"pk": initiative.pk}))
+    page = client_for(leder).get(reverse("dashboards:initiative", kwargs={"pk": initiative.pk}))
     assert page.context["balancing"] is None
     assert "Intet balancemål endnu." not in page.content.decode()
 
@@ -233,7 +233,7 @@ def test_generic_balancing_suggestion_for_unknown_topic(home):
 def test_form_has_help_text_for_first_time_users(client_for, leder, world):
     body = (
         client_for(leder)
-        .get(reverse("initiatives:measure_create", kwargs={"pk": world.initiative.pk}))
+        .get(reverse("measurements:measure_create", kwargs={"pk": world.initiative.pk}))
         .content.decode()
     )
     for text in (
@@ -251,11 +251,13 @@ def test_form_has_help_text_for_first_time_users(client_for, leder, world):
 
 def test_key_person_reads_measures_but_cannot_define_them(client_for, noegle, world):
     client = client_for(noegle)
-    page = client.get(reverse("initiatives:initiative", kwargs={"pk": world.initiative.pk}))
+    page = client.get(reverse("dashboards:initiative", kwargs={"pk": world.initiative.pk}))
     assert world.measure.name in page.content.decode()
-    assert client.get(reverse("initiatives:measure_create", kwargs={"pk": world.initiative.pk})).status_code == 403
+    assert client.get(reverse("measurements:measure_create", kwargs={"pk": world.initiative.pk})).status_code == 403
     assert _create(client, world.initiative).status_code == 403
-    assert client.post(reverse("initiatives:measure_edit", kwargs={"pk": world.measure.pk}), PROCESS).status_code == 403
+    assert (
+        client.post(reverse("measurements:measure_edit", kwargs={"pk": world.measure.pk}), PROCESS).status_code == 403
+    )
     assert world.initiative.measures.count() == 1
 
 
@@ -267,5 +269,5 @@ def test_leder_of_other_department_gets_404(client_for, world):
     MembershipFactory(user=other_leder, role=Role.MANAGEMENT, department=DepartmentFactory())
     client = client_for(other_leder)
     assert _create(client, world.initiative).status_code == 404
-    assert client.get(reverse("initiatives:measure_edit", kwargs={"pk": world.measure.pk})).status_code == 404
+    assert client.get(reverse("measurements:measure_edit", kwargs={"pk": world.measure.pk})).status_code == 404
     assert world.initiative.measures.count() == 1

@@ -2,8 +2,9 @@ import datetime as dt
 
 import pytest
 
+from core.months import add_months, last_complete_month, month_range
 from measurements.models import Measure
-from measurements.periods import add_months, completeness_for, last_complete_month, month_range
+from measurements.periods import completeness_for
 from tests.factories import InitiativeFactory, MeasureFactory, MeasurementFactory, SectionFactory
 
 TODAY = dt.date(2026, 11, 24)

@@ -2,8 +2,8 @@ import datetime as dt
 
 import pytest
 
+from core.months import month_range
 from measurements.models import Measure, Unit
-from measurements.periods import month_range
 from measurements.series import latest_present, monthly_series
 from tests.factories import InitiativeFactory, MeasureFactory, MeasurementFactory, SectionFactory
 

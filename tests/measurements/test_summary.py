@@ -6,9 +6,9 @@ import pytest
 from django.db import transaction
 
 from departments.models import Department
+from goals import status
 from measurements import summary
 from measurements.models import MeasureSummary
-from reports import status
 from tests.factories import DepartmentFactory, InitiativeFactory, MeasureFactory, MeasurementFactory
 
 TODAY = dt.date(2026, 11, 10)

@@ -13,10 +13,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from core.months import add_months
 from initiatives.models import Action
 from measurements.locking import month_reopen
 from measurements.models import LockChange, Measure, Measurement, Unit
-from measurements.periods import add_months, completeness_for
+from measurements.periods import completeness_for
 from measurements.services import measurement_record
 from tests.factories import InitiativeFactory, MeasureFactory, MeasurementFactory, SectionFactory
 
@@ -71,7 +72,7 @@ def _record(measure, month, numerator, denominator, by, section=None, version=No
 
 
 def test_start_page_links_to_mine_maalinger(client_for, noegle):
-    response = client_for(noegle).get(reverse("start"))
+    response = client_for(noegle).get(reverse("dashboards:start"))
     assert f'href="{reverse("measurements:mine")}"' in response.content.decode()
 
 

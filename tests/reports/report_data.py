@@ -7,9 +7,9 @@ import datetime as dt
 
 from django.utils import timezone
 
+from core.months import add_months, last_complete_month
+from core.quarters import Quarter
 from measurements.models import Unit
-from measurements.periods import add_months, last_complete_month
-from reports.quarters import Quarter
 from tests.factories import (
     ActionFactory,
     InitiativeFactory,

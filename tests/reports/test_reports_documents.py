@@ -12,9 +12,9 @@ from django.utils.formats import date_format
 from pptx import Presentation
 
 from departments.models import Department
+from goals import status
 from measurements.charts import chart_for_measure
 from measurements.periods import measure_months
-from reports import status
 from reports.documents import build_documents, no_progress
 from reports.models import Report
 from tests.factories import CrossHospitalSelectionFactory, DepartmentFactory, MeetingFactory, RecommendationFactory

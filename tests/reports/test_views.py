@@ -1,314 +1,256 @@
-"""Dashboards, hospital-wide status and board: content, scoping (leder/udenfor/kdk/direktion) and query counts."""
+"""The reports page: what each role sees and may do, downloads scoped to the user's departments, htmx progress."""
 
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
+from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
-from departments.models import Department
-from measurements.models import Measurement, Unit
-from measurements.periods import add_months, last_complete_month
-from tests.factories import (
-    ActionFactory,
-    DepartmentFactory,
-    HospitalFactory,
-    InitiativeFactory,
-    LocalTeamFactory,
-    MeasureFactory,
-    SectionFactory,
-    TeamMemberFactory,
-    UserFactory,
-)
+from departments.access import Role
+from reports.models import Report
+from reports.services import runs_in_process
+from tests.factories import DepartmentFactory, MembershipFactory, TeamMemberFactory, UserFactory
+from vaelgklogt.celery import app as celery_app
 
 pytestmark = pytest.mark.django_db
 
 
-def _this_year():
-    return timezone.localdate().year
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
 
 
-def _fill(department, *, measures=1, months=3, with_sections=False, unit=Unit.PROPORTION):
-    """An initiative of this year with `measures` measures holding `months` monthly values each."""
-    end = last_complete_month(timezone.localdate())
-    start = add_months(end, -(months - 1))
-    initiative = InitiativeFactory(department=department, year=_this_year())
-    sections = [SectionFactory(department=department) for _ in range(2)] if with_sections else []
-    initiative.sections.set(sections)
-    ActionFactory(initiative=initiative, date=start + dt.timedelta(days=3), text="Ny instruks på tavlen")
-    created = []
-    for index in range(measures):
-        measure = MeasureFactory(
-            initiative=initiative,
-            unit=unit,
-            per_section=with_sections,
-            start_month=start,
-            target=20,
-            name=f"Andel med kateter {index}",
-        )
-        Measurement.objects.bulk_create(
-            Measurement(
-                measure=measure,
-                section=section,
-                month=add_months(start, offset),
-                numerator=3 + offset % 4,
-                denominator=None if unit == Unit.COUNT else 20,
-                unit=unit,
-            )
-            for offset in range(months)
-            for section in (sections or [None])
-        )
-        created.append(measure)
-    return initiative, created
+@pytest.fixture
+def eager():
+    """Tasks in-process, as with no broker configured."""
+    before = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = before
 
 
-def _query_count(client, url):
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(url)
+def done_report(department=None, *, kind=Report.Kind.QUALITY_TEAM, period="2026Q1"):
+    report = Report.objects.create(
+        kind=kind, department=department, period=period, status=Report.Status.DONE, finished_at=timezone.now()
+    )
+    report.pdf_file.save("r.pdf", ContentFile(b"%PDF-1.7 fake"), save=False)
+    report.html_file.save("r.html", ContentFile(b"<p>rapport</p>"), save=False)
+    report.save()
+    return report
+
+
+def test_department_user_sees_only_own_department_reports(home, away, noegle, client_for):
+    own = done_report(home)
+    other = done_report(away)
+    group = done_report(kind=Report.Kind.INSPIRATION)
+
+    response = client_for(noegle).get(reverse("reports:list"))
+
+    page = response.content.decode()
     assert response.status_code == 200
-    return len(context.captured_queries)
+    assert [r.pk for r in response.context["page"]] == [own.pk]
+    assert reverse("reports:download", args=[own.pk, "pdf"]) in page
+    assert reverse("reports:download", args=[other.pk, "pdf"]) not in page
+    assert reverse("reports:download", args=[group.pk, "pdf"]) not in page
+    assert response.context["build_form"] is None  # a key person reads; management builds
 
 
-# --- department dashboard ---------------------------------------------------------------------------------------
+def test_kdk_sees_every_report_the_build_form_with_inspiration_and_the_export(home, away, kdk, client_for):
+    done_report(home), done_report(away), done_report(kind=Report.Kind.INSPIRATION)
+    response = client_for(kdk).get(reverse("reports:list"))
+    assert len(response.context["page"]) == 3
+    assert [value for value, _label in response.context["build_form"].fields["kind"].choices] == [
+        "quality_team",
+        "inspiration",
+    ]
+    assert response.context["export_form"] is not None
+    assert "Byg nu" in response.content.decode()
 
 
-def test_leder_sees_own_dashboard_with_goals_team_initiatives_charts_and_actions(client_for, leder, home):
-    LocalTeamFactory(department=home, established_on=dt.date(_this_year(), 2, 1))
-    _initiative, [measure] = _fill(home, months=12)
-    response = client_for(leder).get(reverse("reports:department_dashboard", args=[home.pk]))
-    html = response.content.decode()
+def test_management_may_build_for_own_department_only(home, away, leder, client_for):
+    response = client_for(leder).get(reverse("reports:list"))
+    form = response.context["build_form"]
+    assert list(form.fields["department"].queryset) == [home]
+    assert [value for value, _label in form.fields["kind"].choices] == ["quality_team"]
+    assert response.context["export_form"] is None
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "html"])
+def test_download_serves_own_department_report(home, leder, client_for, fmt):
+    report = done_report(home)
+    response = client_for(leder).get(reverse("reports:download", args=[report.pk, fmt]))
     assert response.status_code == 200
-    assert "Ortopædkirurgisk Afdeling" in html
-    assert "Mål 1: 1–2 anbefalinger, fulgt med målinger" in html and "Opfyldt" in html
-    assert "Etableret i 1. kvartal" in html
-    assert measure.name in html
-    assert f'id="chart-{measure.pk}-data" type="application/json"' in html
-    assert "For få datapunkter til analyse" in html or "variation" in html  # the signal sentence
-    assert "12 af 12 månedstal" in html  # completeness of the measure
-    assert "Ny instruks på tavlen" in html  # recent actions
-    assert "plotly-basic-4.1.1.min.js" in html and "js/charts.js" in html
-    assert "<script>" not in html and " style=" not in html
-    card = response.context["dashboard"].cards[0]
-    assert card.chart.kind == "p" and card.target_text == "20,0 %"
+    body = b"".join(response.streaming_content)
+    assert body.startswith(b"%PDF") if fmt == "pdf" else b"rapport" in body
+    if fmt == "html":
+        assert "default-src 'none'" in response["Content-Security-Policy"]
+    else:
+        assert "attachment" in response["Content-Disposition"]
 
 
-def test_dashboard_run_switch_shows_every_chart_as_run_chart(client_for, leder, home):
-    _fill(home, measures=2)
-    response = client_for(leder).get(reverse("reports:department_dashboard", args=[home.pk]), {"diagram": "run"})
-    assert [card.chart.kind for card in response.context["dashboard"].cards] == ["run", "run"]
-    assert "Vis diagramtype efter måleenhed" in response.content.decode()
+@pytest.mark.parametrize("who", ["udenfor", "other_manager"])
+def test_another_departments_user_gets_404_on_a_guessed_download_url(home, away, udenfor, client_for, who):
+    report = done_report(home)
+    user = udenfor
+    if who == "other_manager":
+        user = UserFactory(username="leder_med")
+        MembershipFactory(user=user, role=Role.MANAGEMENT, department=away)
+    client = client_for(user)
+    for fmt in ("pdf", "html", "pptx"):
+        assert client.get(reverse("reports:download", args=[report.pk, fmt])).status_code == 404
+    assert client.get(reverse("reports:row", args=[report.pk])).status_code == 404
+    assert client.post(reverse("reports:rebuild", args=[report.pk])).status_code == 404
+    report.refresh_from_db()
+    assert report.status == Report.Status.DONE and report.requested_by is None
 
 
-def test_dashboard_without_initiatives_says_so(client_for, leder, home):
-    response = client_for(leder).get(reverse("reports:department_dashboard", args=[home.pk]))
-    html = response.content.decode()
-    assert "har ikke valgt en anbefaling" in html
-    assert "har ikke registreret et lokalt Vælg Klogt-team" in html
+def test_hospital_wide_report_is_not_found_for_department_users(leder, client_for):
+    report = done_report(kind=Report.Kind.INSPIRATION)
+    assert client_for(leder).get(reverse("reports:download", args=[report.pk, "pdf"])).status_code == 404
 
 
-def test_outsider_gets_404_on_another_departments_dashboard_and_board(client_for, udenfor, home):
-    _fill(home)
-    client = client_for(udenfor)
-    assert client.get(reverse("reports:department_dashboard", args=[home.pk])).status_code == 404
-    assert client.get(reverse("reports:board", args=[home.pk])).status_code == 404
-    assert client.get(reverse("reports:department_dashboard", args=[999999])).status_code == 404
-
-
-def test_leder_cannot_open_other_departments_dashboard(client_for, leder, away):
-    assert client_for(leder).get(reverse("reports:department_dashboard", args=[away.pk])).status_code == 404
-
-
-@pytest.mark.parametrize("who", ["kdk", "direktion"])
-def test_kdk_and_direktion_see_every_department(request, client_for, who, home, away):
-    client = client_for(request.getfixturevalue(who))
-    for department in (home, away):
-        response = client.get(reverse("reports:department_dashboard", args=[department.pk]))
-        assert response.status_code == 200 and response.context["dashboard"].department == department
-
-
-def test_dashboards_refuse_post_and_change_nothing(client_for, udenfor, home):
-    _fill(home)
-    before = Measurement.objects.count()
-    response = client_for(udenfor).post(reverse("reports:department_dashboard", args=[home.pk]))
-    assert response.status_code == 405 and Measurement.objects.count() == before
-
-
-def test_anonymous_user_is_sent_to_login(client, home):
-    response = client.get(reverse("reports:department_dashboard", args=[home.pk]))
-    assert response.status_code == 302 and response.url.startswith(reverse("login"))
-
-
-def test_dashboard_query_count_is_the_same_for_small_and_large_data(client_for, leder, home, django_assert_num_queries):
-    LocalTeamFactory(department=home)
-    TeamMemberFactory(team=home.local_team)
-    _fill(home, measures=1, months=2)
-    client = client_for(leder)
-    url = reverse("reports:department_dashboard", args=[home.pk])
-    client.get(url)  # warm the session
-    small = _query_count(client, url)
-    _fill(home, measures=4, months=30, with_sections=True)
-    _fill(home, measures=2, months=24, unit=Unit.COUNT)
-    TeamMemberFactory(team=home.local_team)
-    with django_assert_num_queries(small):
-        response = client.get(url)
-    assert len(response.context["dashboard"].cards) == 7
-    assert small <= 22  # in a test transaction the status summaries are computed, not cached (4 fewer when warm)
-
-
-# --- mine ---------------------------------------------------------------------------------------------------------
-
-
-def test_mine_sends_department_user_to_their_dashboard_and_kdk_to_status(client_for, leder, kdk, home):
-    response = client_for(leder).get(reverse("reports:department_dashboard_mine"))
-    assert response.url == reverse("reports:department_dashboard", args=[home.pk])
-    response = client_for(kdk).get(reverse("reports:department_dashboard_mine"))
-    assert response.url == reverse("reports:hospital_status")
-
-
-def test_mine_sends_user_without_department_to_start(client_for):
-    response = client_for(UserFactory()).get(reverse("reports:department_dashboard_mine"))
-    assert response.url == reverse("start")
-
-
-# --- chart-type switch ---------------------------------------------------------------------------------------------
-
-
-def test_chart_switch_returns_only_the_card_for_htmx(client_for, noegle, home):
-    _initiative, [measure] = _fill(home, months=6)
-    url = reverse("reports:measure_chart", args=[measure.pk])
-    response = client_for(noegle).get(url, {"kind": "run"}, headers={"HX-Request": "true"})
-    html = response.content.decode()
-    assert response.status_code == 200
-    assert html.lstrip().startswith(f'<article class="measure-card" id="measure-{measure.pk}"')
-    assert "<html" not in html
-    assert "Seriediagram" in html and "Vis som p-kontroldiagram" in html
-    assert f'hx-get="{url}?kind=p"' in html and f'href="{url}?kind=p"' in html
-
-
-def test_chart_switch_without_htmx_is_a_full_page_and_ignores_unknown_kind(client_for, noegle, home):
-    _initiative, [measure] = _fill(home, months=6)
-    response = client_for(noegle).get(reverse("reports:measure_chart", args=[measure.pk]), {"kind": "bogus"})
-    assert response.status_code == 200
-    assert "<html" in response.content.decode()
-    assert response.context["card"].chart.kind == "p"
-
-
-def test_outsider_gets_404_on_another_departments_chart(client_for, udenfor, home):
-    _initiative, [measure] = _fill(home)
-    response = client_for(udenfor).get(reverse("reports:measure_chart", args=[measure.pk]))
-    assert response.status_code == 404
-
-
-# --- board ----------------------------------------------------------------------------------------------------------
-
-
-def test_board_is_full_screen_large_and_polls_itself(client_for, leder, home):
-    _initiative, [measure] = _fill(home, months=8)
-    response = client_for(leder).get(reverse("reports:board", args=[home.pk]))
-    html = response.content.decode()
-    assert response.status_code == 200
-    assert 'class="board"' in html and 'hx-trigger="every 300s"' in html
-    assert measure.name in html and f'id="chart-{measure.pk}-data"' in html
-    assert "Hovedmenu" not in html  # no navigation on the screen
-    assert "<script>" not in html and " style=" not in html
-
-
-def test_board_refresh_returns_the_board_partial(client_for, leder, home):
-    _fill(home)
-    response = client_for(leder).get(reverse("reports:board", args=[home.pk]), headers={"HX-Request": "true"})
-    html = response.content.decode()
-    assert html.lstrip().startswith('<div id="board"') and "<html" not in html
-
-
-def test_board_query_count_is_the_same_for_small_and_large_data(client_for, leder, home, django_assert_num_queries):
-    _fill(home, measures=1, months=2)
-    client = client_for(leder)
-    url = reverse("reports:board", args=[home.pk])
-    client.get(url)
-    small = _query_count(client, url)
-    _fill(home, measures=5, months=36, with_sections=True)
-    with django_assert_num_queries(small):
-        client.get(url)
-
-
-# --- hospital-wide status -------------------------------------------------------------------------------------------
-
-
-def test_hospital_status_lists_every_department_with_totals_and_drill_down(client_for, kdk, home, away):
-    _fill(home, months=12)
-    response = client_for(kdk).get(reverse("reports:hospital_status"))
-    html = response.content.decode()
-    assert response.status_code == 200
-    assert [row.department for row in response.context["rows"]] == [away, home]  # by name
-    assert "I alt" in html and "1 af 2 opfyldt" in html
-    assert reverse("reports:department_dashboard", args=[home.pk]) in html
-    totals = response.context["totals"]
-    assert totals.completeness.expected == 12 and totals.completeness.present == 12
-
-
-def test_hospital_status_filters_by_hospital_and_year_with_htmx_partial(client_for, direktion, home, away, hospital):
-    _fill(home)
+def test_direktion_downloads_everything_but_builds_nothing(home, direktion, client_for):
+    report = done_report(home)
     client = client_for(direktion)
-    response = client.get(reverse("reports:hospital_status"), {"hospital": hospital.pk}, headers={"HX-Request": "true"})
-    html = response.content.decode()
-    assert html.lstrip().startswith('<div id="status-results"') and "<html" not in html
-    assert "Ortopædkirurgisk Afdeling" in html and "Medicinsk Afdeling" not in html
-    response = client.get(reverse("reports:hospital_status"), {"hospital": hospital.pk})
-    assert [row.department for row in response.context["rows"]] == [home]
-    response = client.get(reverse("reports:hospital_status"), {"year": _this_year() - 1})
-    assert response.context["year"] == _this_year() - 1
-    assert all(row.initiatives == [] for row in response.context["rows"])
+    assert client.get(reverse("reports:download", args=[report.pk, "pdf"])).status_code == 200
+    assert client.post(reverse("reports:rebuild", args=[report.pk])).status_code == 404
+    response = client.post(reverse("reports:build"), {"kind": "inspiration", "period": "2026Q1"})
+    assert response.status_code == 422
+    assert not Report.objects.filter(kind=Report.Kind.INSPIRATION).exists()
 
 
-def test_hospital_status_ignores_unknown_filters(client_for, kdk, home, away):
-    response = client_for(kdk).get(reverse("reports:hospital_status"), {"hospital": "x", "year": "abc"})
-    assert response.context["hospital"] is None and response.context["year"] == _this_year()
-    assert len(response.context["rows"]) == 2
+def test_unfinished_report_has_no_download(home, leder, client_for):
+    report = Report.objects.create(kind=Report.Kind.QUALITY_TEAM, department=home, period="2026Q1")
+    assert client_for(leder).get(reverse("reports:download", args=[report.pk, "pdf"])).status_code == 404
 
 
-@pytest.mark.parametrize("who", ["leder", "udenfor"])
-def test_department_users_get_403_on_hospital_status(request, client_for, who):
-    response = client_for(request.getfixturevalue(who)).get(reverse("reports:hospital_status"))
-    assert response.status_code == 403
+def test_failed_report_shows_its_reason_and_a_retry_button(home, leder, client_for):
+    Report.objects.create(
+        kind=Report.Kind.QUALITY_TEAM,
+        department=home,
+        period="2026Q1",
+        status=Report.Status.FAILED,
+        error="RuntimeError: Chromium could not start",
+    )
+    page = client_for(leder).get(reverse("reports:list")).content.decode()
+    assert "Fejlet" in page and "RuntimeError: Chromium could not start" in page and "Prøv igen" in page
 
 
-def test_hospital_status_query_count_is_the_same_for_few_and_many_departments(
-    client_for, kdk, home, django_assert_num_queries
+def test_running_row_polls_and_finished_row_stops_polling(home, leder, client_for):
+    report = Report.objects.create(
+        kind=Report.Kind.QUALITY_TEAM,
+        department=home,
+        period="2026Q1",
+        status=Report.Status.RUNNING,
+        progress=40,
+        progress_label="Tegner diagram 2 af 4",
+    )
+    client = client_for(leder)
+    running = client.get(reverse("reports:row", args=[report.pk]), headers={"HX-Request": "true"}).content.decode()
+    assert running.lstrip().startswith("<tr") and 'hx-trigger="every 1s"' in running
+    assert 'value="40"' in running and "Tegner diagram 2 af 4" in running
+
+    Report.objects.filter(pk=report.pk).update(status=Report.Status.DONE, progress=100)
+    finished = client.get(reverse("reports:row", args=[report.pk]), headers={"HX-Request": "true"}).content.decode()
+    assert "hx-trigger" not in finished and "Færdig" in finished
+
+
+def test_build_now_in_process_builds_the_report_and_returns_the_table(
+    transactional_db, home, leder, client_for, eager, monkeypatch
 ):
-    _fill(home, months=2)
+    def build(report, *, progress, built_at):
+        from reports.documents import Built
+
+        return Built(files={"pdf": ("k.pdf", b"%PDF-1.7")}, data_until=dt.date(2026, 3, 1))
+
+    monkeypatch.setattr("reports.documents.build_documents", build)
+    client = client_for(leder)
+
+    data = {"kind": "quality_team", "department": home.pk, "period": "2026Q3"}
+    response = client.post(reverse("reports:build"), data, headers={"HX-Request": "true"})
+    again = client.post(reverse("reports:build"), data, headers={"HX-Request": "true"})
+
+    assert response.status_code == again.status_code == 200
+    report = Report.objects.get()
+    assert (report.status, report.requested_by, report.period) == (Report.Status.DONE, leder, "2026Q3")
+    assert 'id="report-table"' in again.content.decode() and "<html" not in again.content.decode()
+    assert reverse("reports:download", args=[report.pk, "pdf"]) in again.content.decode()
+
+
+def test_build_for_another_department_is_refused_with_a_message(home, away, leder, client_for):
+    response = client_for(leder).post(
+        reverse("reports:build"), {"kind": "quality_team", "department": away.pk, "period": "2026Q3"}
+    )
+    assert response.status_code == 422
+    assert "Marker en gyldig valgmulighed" in response.content.decode()
+    assert not Report.objects.exists()
+
+
+def test_build_without_department_asks_for_one(home, leder, client_for):
+    response = client_for(leder).post(
+        reverse("reports:build"), {"kind": "quality_team", "department": "", "period": "2026Q3"}
+    )
+    assert response.status_code == 422
+    assert "Vælg den afdeling, rapporten skal handle om." in response.content.decode()
+
+
+def test_htmx_build_with_errors_replaces_the_form_with_its_messages(home, leder, client_for):
+    response = client_for(leder).post(
+        reverse("reports:build"),
+        {"kind": "quality_team", "department": "", "period": "2026Q3"},
+        headers={"HX-Request": "true"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert response["HX-Retarget"] == "#build-form" and response["HX-Reswap"] == "outerHTML"
+    assert body.lstrip().startswith('<form id="build-form"') and "Vælg den afdeling" in body
+    assert not Report.objects.exists()
+
+
+def test_tovholder_may_rebuild_own_department_report(home, noegle, client_for, monkeypatch):
+    TeamMemberFactory(team__department=home, user=noegle, role="coordinator")
+    sent = []
+    monkeypatch.setattr("reports.services.enqueue", sent.append)
+    report = done_report(home)
+
+    response = client_for(noegle).post(reverse("reports:rebuild", args=[report.pk]))
+
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert (report.status, report.requested_by) == (Report.Status.PENDING, noegle)
+
+
+def test_page_says_when_tasks_run_in_process(leder, client_for, eager):
+    assert runs_in_process()
+    page = client_for(leder).get(reverse("reports:list")).content.decode()
+    assert "bygges direkte på serveren" in page
+
+
+def test_page_does_not_claim_in_process_with_a_broker(leder, client_for):
+    assert not celery_app.conf.task_always_eager  # `make test` configures a broker
+    page = client_for(leder).get(reverse("reports:list")).content.decode()
+    assert "bygges direkte på serveren" not in page
+
+
+def _reports(count):
+    for _ in range(count):
+        department = DepartmentFactory()
+        done_report(department)
+    done_report(kind=Report.Kind.INSPIRATION)
+
+
+@pytest.mark.parametrize("count", [1, 25])
+def test_reports_list_runs_a_fixed_number_of_queries(kdk, client_for, django_assert_num_queries, count):
+    _reports(count)
     client = client_for(kdk)
-    url = reverse("reports:hospital_status")
-    client.get(url)
-    small = _query_count(client, url)
-    other_hospital = HospitalFactory()
-    for _ in range(5):
-        department = DepartmentFactory(hospitals=[other_hospital])
-        LocalTeamFactory(department=department)
-        _fill(department, measures=3, months=20, with_sections=True)
-    with django_assert_num_queries(small):
-        response = client.get(url)
-    assert len(response.context["rows"]) == Department.objects.count() == 6
-    assert small <= 20
+    client.get(reverse("reports:list"))  # warm the session
+    with django_assert_num_queries(7):
+        response = client.get(reverse("reports:list"))
+    assert len(response.context["page"]) == count + 1
 
 
-# --- start page -------------------------------------------------------------------------------------------------
-
-
-def test_start_page_links_to_dashboard_for_department_user_and_status_for_kdk(client_for, leder, kdk, home):
-    html = client_for(leder).get(reverse("start")).content.decode()
-    assert reverse("reports:department_dashboard", args=[home.pk]) in html
-    html = client_for(kdk).get(reverse("start")).content.decode()
-    assert reverse("reports:hospital_status") in html
-
-
-def test_values_are_formatted_in_danish_display_units():
-    from measurements.models import Measure
-    from reports.queries import format_value
-
-    assert format_value(Measure(unit=Unit.PROPORTION), 23.456) == "23,5 %"
-    assert format_value(Measure(unit=Unit.RATE, rate_per=1000), 4.1234) == "4,12 pr. 1.000"
-    assert format_value(Measure(unit=Unit.RATE, rate_per=1), 4.27) == "4,27"
-    assert format_value(Measure(unit=Unit.COUNT), 45.0) == "45"
-    assert format_value(Measure(unit=Unit.COUNT), None) == "–"
+def test_anonymous_user_is_sent_to_login(client):
+    response = client.get(reverse("reports:list"))
+    assert response.status_code == 302 and "/login/" in response["Location"]

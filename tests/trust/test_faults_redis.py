@@ -52,8 +52,8 @@ def test_redis_down_entry_and_dashboards_work_and_a_report_waits_for_redis(
         "MEDIA_ROOT": media,
         "VAELGKLOGT_LOCK_DAYS": 100_000,
     }
-    dashboard = _url("reports:department_dashboard", home.pk)
-    status_page = _url("reports:hospital_status")
+    dashboard = _url("dashboards:department_dashboard", home.pk)
+    status_page = _url("dashboards:hospital_status")
     entry_month = measure.start_month
     try:
         with gunicorn(log_path=tmp_path / "gunicorn.log", workers=2, threads=2, **app) as base:

@@ -112,7 +112,7 @@ def test_sso_on_shows_button_and_keeps_local_login_as_break_glass(client, sso, d
 def test_first_sign_in_creates_user_with_roles_from_claim(client, sso, home, away):
     response = sign_in_via_idp(client, sso, {**CLAIMS, "roles": ["vk.noegle:ORT", "unrelated.role"]})
 
-    assert response.status_code == 302 and response.url == reverse("start")
+    assert response.status_code == 302 and response.url == reverse("dashboards:start")
     user = signed_in_user(client)
     assert user.username == CLAIMS["preferred_username"]
     assert (user.first_name, user.last_name) == ("Anne", "Nøgle")
@@ -122,7 +122,7 @@ def test_first_sign_in_creates_user_with_roles_from_claim(client, sso, home, awa
     login = AuditEvent.objects.get(action=AuditEvent.Action.LOGIN)
     assert (login.user, login.outcome, login.detail) == (user, "success", "sso")
     # The start page now shows the user's own department only.
-    text = client.get(reverse("start")).content.decode()
+    text = client.get(reverse("dashboards:start")).content.decode()
     assert home.name in text and away.name not in text
     # The tokens went through the real HTTP endpoints, PKCE included.
     assert {"POST /token", "GET /jwks", "GET /userinfo"} <= set(sso.requests)
@@ -147,7 +147,7 @@ def test_direktion_claim_gives_hospital_group_view(client, sso, home, away):
     user = signed_in_user(client)
     assert roles_of(user) == [(Role.HOSPITAL_MANAGEMENT, None)]
     assert not user.is_staff
-    text = client.get(reverse("start")).content.decode()
+    text = client.get(reverse("dashboards:start")).content.decode()
     assert home.name in text and away.name in text
 
 

@@ -12,7 +12,7 @@ from departments.models import AuditEvent
 
 def _signed_in(client, user):
     client.force_login(user)
-    assert client.get(reverse("start")).status_code == 200  # starts the session clocks
+    assert client.get(reverse("dashboards:start")).status_code == 200  # starts the session clocks
     return client
 
 
@@ -25,7 +25,7 @@ def _shift(client, **seconds_ago):
 
 
 def _is_signed_out(client):
-    response = client.get(reverse("start"))
+    response = client.get(reverse("dashboards:start"))
     return response.status_code == 302 and response.url.startswith(reverse("login"))
 
 
@@ -33,7 +33,7 @@ def test_active_session_continues_and_last_seen_moves(client, noegle, settings):
     _signed_in(client, noegle)
     _shift(client, last_seen=settings.SESSION_IDLE_TIMEOUT_SECONDS - 60)
 
-    assert client.get(reverse("start")).status_code == 200
+    assert client.get(reverse("dashboards:start")).status_code == 200
     assert int(time.time()) - client.session[SESSION_LAST_SEEN] < 5
 
 
@@ -41,7 +41,7 @@ def test_inactivity_timeout_ends_session(client, noegle, settings):
     _signed_in(client, noegle)
     _shift(client, last_seen=settings.SESSION_IDLE_TIMEOUT_SECONDS + 1)
 
-    response = client.get(reverse("start"))
+    response = client.get(reverse("dashboards:start"))
 
     assert response.status_code == 302
     assert response.url == f"{reverse('login')}?next=%2F"
@@ -64,7 +64,7 @@ def test_timeout_on_htmx_request_redirects_the_whole_page(client, noegle, settin
     _signed_in(client, noegle)
     _shift(client, last_seen=settings.SESSION_IDLE_TIMEOUT_SECONDS + 1)
 
-    response = client.get(reverse("start"), HTTP_HX_REQUEST="true")
+    response = client.get(reverse("dashboards:start"), HTTP_HX_REQUEST="true")
 
     assert response.status_code == 204
     assert response["HX-Redirect"] == reverse("login")

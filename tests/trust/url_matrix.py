@@ -142,7 +142,7 @@ KDK_ONLY = _roles(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)
 
 MATRIX: dict[str, Entry] = {
     # foundation
-    "start": Entry(get=signed_in(OK)),
+    "dashboards:start": Entry(get=signed_in(OK)),
     "login": Entry(get=signed_in(REDIRECT, anonymous=OK), note="signed-in users are sent on to the start page"),
     "logout": Entry(get=everyone(NOT_ALLOWED), post=everyone(LOGIN), page=False),
     "healthz": Entry(get=everyone(OK), page=False),
@@ -153,15 +153,15 @@ MATRIX: dict[str, Entry] = {
     "oidc_authentication_init": Entry(get=everyone(NOT_FOUND), page=False),
     "oidc_authentication_callback": Entry(get=everyone(NOT_FOUND), page=False),
     # dashboards (issue 4): a department's own people, hospital management and KDK; outsiders get 404
-    "reports:department_dashboard_mine": Entry(get=signed_in(REDIRECT), page=False, note="to the user's department"),
-    "reports:department_dashboard": Entry(
+    "dashboards:department_dashboard_mine": Entry(get=signed_in(REDIRECT), page=False, note="to the user's department"),
+    "dashboards:department_dashboard": Entry(
         get=_roles(LOGIN, NOT_FOUND, OK, OK, OK, OK), kwargs=lambda c: {"pk": c.home.pk}
     ),
-    "reports:board": Entry(get=_roles(LOGIN, NOT_FOUND, OK, OK, OK, OK), kwargs=lambda c: {"pk": c.home.pk}),
-    "reports:measure_chart": Entry(
+    "dashboards:board": Entry(get=_roles(LOGIN, NOT_FOUND, OK, OK, OK, OK), kwargs=lambda c: {"pk": c.home.pk}),
+    "dashboards:measure_chart": Entry(
         get=_roles(LOGIN, NOT_FOUND, OK, OK, OK, OK), kwargs=lambda c: {"pk": c.home_measure.pk}
     ),
-    "reports:hospital_status": Entry(get=_roles(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK)),
+    "dashboards:hospital_status": Entry(get=_roles(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK)),
     # monthly entry (issue 3): key persons and management of the department, KDK; hospital management reads only
     "measurements:mine": Entry(get=signed_in(OK)),
     "measurements:entry": Entry(
@@ -205,8 +205,8 @@ MATRIX: dict[str, Entry] = {
         note="the cast's report has no built file; downloads of built reports: tests/reports",
     ),
     # department workspace, catalogue, initiatives, meetings (issue 8)
-    "departments:workspace_mine": Entry(get=_roles(LOGIN, REDIRECT, REDIRECT, REDIRECT, OK, OK)),
-    "departments:workspace": Entry(get=HOME_READERS, kwargs=lambda c: {"pk": c.home.pk}),
+    "dashboards:workspace_mine": Entry(get=_roles(LOGIN, REDIRECT, REDIRECT, REDIRECT, OK, OK)),
+    "dashboards:workspace": Entry(get=HOME_READERS, kwargs=lambda c: {"pk": c.home.pk}),
     "departments:team": Entry(get=HOME_READERS, kwargs=lambda c: {"pk": c.home.pk}),
     "departments:team_establish": post_only(writes(HOME_MANAGERS), kwargs=lambda c: {"pk": c.home.pk}),
     "departments:member_add": post_only(writes(HOME_MANAGERS), kwargs=lambda c: {"pk": c.home.pk}),
@@ -222,7 +222,7 @@ MATRIX: dict[str, Entry] = {
     "initiatives:recommendation": Entry(
         get=HOME_READERS, kwargs=lambda c: {"pk": (c.home_opt_out or c.away_opt_out or c.recommendation).pk}
     ),
-    "initiatives:select": Entry(
+    "dashboards:select": Entry(
         get=_roles(LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, OK),
         post=writes(_roles(LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, OK)),
         kwargs=lambda c: {"pk": c.recommendation.pk},
@@ -235,19 +235,19 @@ MATRIX: dict[str, Entry] = {
         get=_roles(LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, OK),
         post=writes(_roles(LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, OK)),
     ),
-    "initiatives:initiative": Entry(get=HOME_READERS, kwargs=lambda c: {"pk": c.home_initiative.pk}),
-    "initiatives:initiative_edit": Entry(
+    "dashboards:initiative": Entry(get=HOME_READERS, kwargs=lambda c: {"pk": c.home_initiative.pk}),
+    "dashboards:initiative_edit": Entry(
         get=HOME_MANAGERS, post=writes(HOME_MANAGERS), kwargs=lambda c: {"pk": c.home_initiative.pk}
     ),
-    "initiatives:initiative_status": post_only(writes(HOME_MANAGERS), kwargs=lambda c: {"pk": c.home_initiative.pk}),
-    "initiatives:measure_create": Entry(
+    "dashboards:initiative_status": post_only(writes(HOME_MANAGERS), kwargs=lambda c: {"pk": c.home_initiative.pk}),
+    "measurements:measure_create": Entry(
         get=HOME_MANAGERS, post=writes(HOME_MANAGERS), kwargs=lambda c: {"pk": c.home_initiative.pk}
     ),
-    "initiatives:measure_edit": Entry(
+    "measurements:measure_edit": Entry(
         get=HOME_MANAGERS, post=writes(HOME_MANAGERS), kwargs=lambda c: {"pk": c.home_measure.pk}
     ),
-    "initiatives:cross_hospital": Entry(get=signed_in(OK), post=writes(KDK_ONLY)),
-    "initiatives:join_cross_hospital": post_only(writes(_roles(LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN))),
+    "dashboards:cross_hospital": Entry(get=signed_in(OK), post=writes(KDK_ONLY)),
+    "dashboards:join_cross_hospital": post_only(writes(_roles(LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN))),
     "initiatives:meetings": Entry(get=signed_in(OK), post=writes(KDK_ONLY)),
     "initiatives:meeting_edit": Entry(get=KDK_ONLY, post=writes(KDK_ONLY), kwargs=lambda c: {"pk": c.meeting.pk}),
     "initiatives:meeting_delete": post_only(writes(KDK_ONLY), kwargs=lambda c: {"pk": c.meeting.pk}),

@@ -10,9 +10,9 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.quarters import Quarter
 from departments.models import Department
 from reports.models import Report
-from reports.quarters import Quarter
 from reports.services import request_report, run_report
 
 KINDS = {"quality-team": Report.Kind.QUALITY_TEAM, "inspiration": Report.Kind.INSPIRATION}

@@ -12,9 +12,9 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from core.quarters import Quarter
 from departments.models import Department
 from reports.models import Report
-from reports.quarters import Quarter
 from reports.services import request_report, runs_in_process
 
 

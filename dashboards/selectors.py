@@ -1,6 +1,6 @@
 """Reads for the dashboards: a department's dashboard, one measure's chart card, the improvement board.
 
-Goal status, completeness and signals come from `reports.status` (the one source of truth); this module adds what
+Goal status, completeness and signals come from `goals.status` (the one source of truth); this module adds what
 the pages show besides (team, initiatives, figures, recent actions), each in a fixed number of queries.
 """
 
@@ -9,19 +9,20 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.template.defaultfilters import floatformat
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from departments.models import Department, LocalTeam, TeamMember
-from initiatives.models import Action, Initiative
+from goals import status
+from initiatives.models import Action, Initiative, StatusChange
 from measurements import charts
 from measurements.models import Measure, Unit
 from measurements.periods import Completeness, completeness_for, measure_months
 from measurements.series import monthly_totals
 
-from . import chart_cache, status
+from . import chart_cache
 
 RECENT_ACTIONS = 8
 
@@ -110,7 +111,7 @@ def department_dashboard(department, *, year: int, today: dt.date, kind: str | N
     """Everything the department dashboard and the board show, for `department` in `year`.
 
     `kind="run"` shows every chart as a run chart. Queries: the status row's plus four (three when every chart
-    is remembered, see `reports.chart_cache`), whatever the data size.
+    is remembered, see `dashboards.chart_cache`), whatever the data size.
     """
     scope = Department.objects.filter(pk=department.pk)
     [row] = status.department_rows(scope, year=year, today=today)
@@ -125,7 +126,7 @@ def department_dashboard(department, *, year: int, today: dt.date, kind: str | N
         .order_by("recommendation__title")
     )
     by_initiative = {initiative.pk: InitiativeBlock(initiative) for initiative in initiatives}
-    # Charts are remembered per measure, keyed by its summary stamp (see reports.chart_cache): the values are read
+    # Charts are remembered per measure, keyed by its summary stamp (see dashboards.chart_cache): the values are read
     # and the charts computed only for measures whose values, settings or actions changed since.
     language = get_language()
     planned = []
@@ -200,3 +201,22 @@ def signal_label(signal: str) -> str:
         status.Signal.NONE: _("Intet signal"),
         status.Signal.TOO_FEW: _("For få data"),
     }[signal]
+
+
+def initiative_page(queryset, pk: int) -> Initiative:
+    """One initiative with everything its page shows, prefetched (raises DoesNotExist outside `queryset`)."""
+    measures = (
+        Measure.objects.select_related("responsible")
+        .annotate(value_count=Count("measurements"))
+        .order_by("kind", "name")
+    )
+    return (
+        queryset.select_related("department", "recommendation", "recommendation__owner_department")
+        .prefetch_related(
+            "sections",
+            "national_goals",
+            Prefetch("status_changes", queryset=StatusChange.objects.select_related("changed_by")),
+            Prefetch("measures", queryset=measures),
+        )
+        .get(pk=pk)
+    )

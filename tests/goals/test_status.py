@@ -2,10 +2,11 @@ import datetime as dt
 
 import pytest
 
+from core.months import month_range
 from departments.models import Department
+from goals import status
 from measurements.models import Measure, Measurement
-from measurements.periods import completeness_for, month_range
-from reports import status
+from measurements.periods import completeness_for
 from tests.factories import (
     CrossHospitalSelectionFactory,
     DepartmentFactory,

@@ -20,19 +20,19 @@ pytestmark = pytest.mark.django_db
 
 
 def test_workspace_mine_sends_department_user_to_their_department(client_for, noegle, home):
-    response = client_for(noegle).get(reverse("departments:workspace_mine"))
+    response = client_for(noegle).get(reverse("dashboards:workspace_mine"))
     assert response.status_code == 302
-    assert response.url == reverse("departments:workspace", kwargs={"pk": home.pk})
+    assert response.url == reverse("dashboards:workspace", kwargs={"pk": home.pk})
 
 
 def test_workspace_mine_lists_departments_for_kdk(client_for, kdk, home, away):
-    response = client_for(kdk).get(reverse("departments:workspace_mine"))
+    response = client_for(kdk).get(reverse("dashboards:workspace_mine"))
     assert response.status_code == 200
     assert [row.department for row in response.context["rows"]] == [away, home]  # by name: Medicinsk, Ortopæd…
 
 
 def test_workspace_shows_goals_initiatives_and_meetings(client_for, noegle, world):
-    response = client_for(noegle).get(reverse("departments:workspace", kwargs={"pk": world.department.pk}))
+    response = client_for(noegle).get(reverse("dashboards:workspace", kwargs={"pk": world.department.pk}))
     body = response.content.decode()
     assert response.context["row"].selections.label == "Opfyldt"
     assert response.context["row"].team.label == "Etableret i 1. kvartal"
@@ -44,7 +44,7 @@ def test_workspace_shows_goals_initiatives_and_meetings(client_for, noegle, worl
 
 
 def test_workspace_for_leder_offers_the_changes(client_for, leder, world):
-    response = client_for(leder).get(reverse("departments:workspace", kwargs={"pk": world.department.pk}))
+    response = client_for(leder).get(reverse("dashboards:workspace", kwargs={"pk": world.department.pk}))
     body = response.content.decode()
     assert response.context["can_edit"] is True
     assert reverse("initiatives:opt_out_create") in body
@@ -56,7 +56,7 @@ def test_workspace_flags_too_many_selections(client_for, leder, world):
 
     InitiativeFactory(department=world.department, year=2026)
     InitiativeFactory(department=world.department, year=2026)
-    response = client_for(leder).get(reverse("departments:workspace", kwargs={"pk": world.department.pk}))
+    response = client_for(leder).get(reverse("dashboards:workspace", kwargs={"pk": world.department.pk}))
     assert response.context["row"].selections.label == "For mange valg"
     assert "3 valg er for mange" in response.content.decode()
 
@@ -64,7 +64,7 @@ def test_workspace_flags_too_many_selections(client_for, leder, world):
 def test_workspace_query_count_does_not_grow_with_initiatives(client_for, leder, world, django_assert_max_num_queries):
     from tests.factories import InitiativeFactory, MeasureFactory
 
-    url = reverse("departments:workspace", kwargs={"pk": world.department.pk})
+    url = reverse("dashboards:workspace", kwargs={"pk": world.department.pk})
     client = client_for(leder)
     with django_assert_max_num_queries(22) as few:
         client.get(url)
@@ -79,7 +79,7 @@ def test_workspace_query_count_does_not_grow_with_initiatives(client_for, leder,
 
 def test_leder_establishes_team_and_mal2_follows(client_for, leder, home, today):
     client = client_for(leder)
-    workspace = reverse("departments:workspace", kwargs={"pk": home.pk})
+    workspace = reverse("dashboards:workspace", kwargs={"pk": home.pk})
     assert client.get(workspace).context["row"].team.label == "Intet team"
     response = client.post(
         reverse("departments:team_establish", kwargs={"pk": home.pk}), {"established_on": "2026-02-10", "note": ""}
@@ -95,7 +95,7 @@ def test_team_established_after_first_quarter_is_overdue(client_for, leder, home
     client_for(leder).post(
         reverse("departments:team_establish", kwargs={"pk": home.pk}), {"established_on": "2026-05-01"}
     )
-    response = client_for(leder).get(reverse("departments:workspace", kwargs={"pk": home.pk}))
+    response = client_for(leder).get(reverse("dashboards:workspace", kwargs={"pk": home.pk}))
     assert (response.context["row"].team.state, response.context["row"].team.label) == ("overdue", "Etableret senere")
 
 
@@ -223,7 +223,7 @@ def test_team_without_tovholder_is_flagged(client_for, leder, world):
     client_for(leder).post(reverse("departments:member_remove", kwargs={"pk": world.coordinator.pk}))
     assert not world.team.members.exists()
     assert flag in client_for(leder).get(url).content.decode()
-    workspace = client_for(leder).get(reverse("departments:workspace", kwargs={"pk": world.department.pk}))
+    workspace = client_for(leder).get(reverse("dashboards:workspace", kwargs={"pk": world.department.pk}))
     assert flag in workspace.content.decode()
 
 

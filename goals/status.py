@@ -20,16 +20,21 @@ import hashlib
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from core.months import last_complete_month
+from core.quarters import Quarter
 from departments.models import Department, LocalTeam
-from initiatives.models import CrossHospitalSelection, Initiative
+from initiatives.models import Initiative
+from initiatives.selectors import cross_hospital_for
 from measurements import charts, spc, summary
-from measurements.models import Measure, Measurement
-from measurements.periods import Completeness, completeness_for, last_complete_month, measure_months
+from measurements.charts import Signal
+from measurements.models import Measure
+from measurements.periods import Completeness, PresentOfExpected, completeness_for, measure_months
 from measurements.series import latest_present, monthly_series, monthly_totals
 
 MIN_SELECTIONS = 1
@@ -40,12 +45,6 @@ class GoalState(StrEnum):
     MET = "met"
     NOT_YET = "not_yet"
     OVERDUE = "overdue"
-
-
-def quarter_end(year: int, quarter: int) -> dt.date:
-    month = quarter * 3
-    next_month = dt.date(year + (month // 12), month % 12 + 1, 1)
-    return next_month - dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -61,7 +60,7 @@ class GoalResult:
 
 def team_goal(team: LocalTeam | None, *, year: int, today: dt.date) -> GoalResult:
     """Mål 2: the department has established a local team in the first quarter of `year`."""
-    deadline = quarter_end(year, 1)
+    deadline = Quarter(year, 1).end
     if team is None:
         state = GoalState.OVERDUE if today > deadline else GoalState.NOT_YET
         return GoalResult(state, _("Intet team"), _("Frist: %(date)s") % {"date": _date(deadline)})
@@ -92,16 +91,7 @@ def _date(value: dt.date) -> str:
 
 @functools.lru_cache(maxsize=2048)
 def _date_in(value: dt.date, language: str | None) -> str:
-    from django.utils.formats import date_format
-
     return date_format(value, "j. F Y")
-
-
-class Signal(StrEnum):
-    IMPROVEMENT = "improvement"
-    DETERIORATION = "deterioration"
-    NONE = "none"
-    TOO_FEW = "too_few"
 
 
 @dataclass(frozen=True)
@@ -135,45 +125,16 @@ class SignalCounts:
             self.too_few + other.too_few,
         )
 
-    @classmethod
-    def of(cls, measures: list[MeasureStatus]) -> SignalCounts:
-        signals = [m.signal for m in measures]
-        return cls(
-            improvement=signals.count(Signal.IMPROVEMENT),
-            deterioration=signals.count(Signal.DETERIORATION),
-            none=signals.count(Signal.NONE),
-            too_few=signals.count(Signal.TOO_FEW),
-        )
-
 
 @dataclass(frozen=True)
-class CompletenessTotal:
+class CompletenessTotal(PresentOfExpected):
     """Values present / values due, summed over measures (see `measurements.periods`)."""
 
     expected: int = 0
     present: int = 0
 
-    @property
-    def missing(self) -> int:
-        return self.expected - self.present
-
-    @property
-    def ratio(self) -> float | None:
-        return self.present / self.expected if self.expected else None
-
-    @property
-    def percent(self) -> int | None:
-        return None if self.ratio is None else round(100 * self.ratio)
-
     def __add__(self, other: CompletenessTotal) -> CompletenessTotal:
         return CompletenessTotal(self.expected + other.expected, self.present + other.present)
-
-    @classmethod
-    def of(cls, measures: list[MeasureStatus]) -> CompletenessTotal:
-        return cls(
-            expected=sum(m.completeness.expected for m in measures),
-            present=sum(m.completeness.present for m in measures),
-        )
 
 
 @dataclass
@@ -231,12 +192,11 @@ class _MeasureLoader:
 
 def initiatives_for_year(year: int):
     """The year's selections that count: every initiative not stopped, with whether it has data."""
-    with_data = Measurement.objects.filter(measure__initiative=OuterRef("pk"))
     return (
         Initiative.objects.filter(year=year)
         .exclude(status=Initiative.Status.STOPPED)
         .select_related("recommendation")
-        .annotate(has_data=Exists(with_data), measure_count=Count("measures", distinct=True))
+        .with_data_flags()
         .order_by("recommendation__title")
     )
 
@@ -246,7 +206,7 @@ def department_rows(departments, *, year: int, today: dt.date, measures: bool = 
 
     `measures=False` leaves out the measures' completeness and signals (three goals only; fewer queries).
     """
-    cross = CrossHospitalSelection.objects.filter(year=year).first()
+    cross = cross_hospital_for(year)
     scope = departments
     departments = (
         departments.select_related("local_team")
@@ -378,16 +338,6 @@ def measure_summaries(departments, *, year: int, today: dt.date):
     return grouped, loader, {f.pk: f.stamp for f in facts}
 
 
-def measure_statuses(departments, *, year: int, today: dt.date) -> dict[int, list[MeasureStatus]]:
-    """Completeness and signal of each counted measure, grouped by department id (fixed number of queries)."""
-    grouped, loader, _stamps = measure_summaries(departments, year=year, today=today)
-    objects = loader.objects() if grouped else {}
-    return {
-        department_id: [_from_payload(objects[pk], payload) for pk, payload in entries]
-        for department_id, entries in grouped.items()
-    }
-
-
 #: Bump when what `_compute_statuses` computes changes: every cached result is then recomputed once.
 SUMMARY_VERSION = 1
 
@@ -418,7 +368,7 @@ def _compute_statuses(missing: list[_Facts], *, today: dt.date) -> dict[int, dic
             "expected": done.expected,
             "present": done.present,
             "missing_months": [month.isoformat() for month in done.missing_months],
-            "signal": _signal(measure, result).value,
+            "signal": charts.signal_of(measure, result).value,
             "sentence": spc.describe(result),
             "latest_value": latest.value if latest else None,
             "latest_month": latest.month.isoformat() if latest else None,
@@ -440,17 +390,6 @@ def _from_payload(measure, payload: dict) -> MeasureStatus:
         latest_value=payload["latest_value"],
         latest_month=dt.date.fromisoformat(latest_month) if latest_month else None,
     )
-
-
-def _signal(measure, result) -> Signal:
-    if not charts.enough_data(result):
-        return Signal.TOO_FEW
-    direction = charts.signal_direction(measure, result)
-    if direction == spc.IMPROVEMENT:
-        return Signal.IMPROVEMENT
-    if direction == spc.DETERIORATION:
-        return Signal.DETERIORATION
-    return Signal.NONE
 
 
 @dataclass(frozen=True)
@@ -480,3 +419,9 @@ def visible_departments(user, *, hospital=None):
     if hospital is not None:
         departments = departments.filter(Q(hospitals=hospital)).distinct()
     return departments
+
+
+def department_status(department: Department, *, year: int, today: dt.date) -> DepartmentStatus:
+    """Mål 1 and Mål 2 for one department (the same row the hospital-wide status shows)."""
+    [row] = department_rows(Department.objects.filter(pk=department.pk), year=year, today=today, measures=False)
+    return row

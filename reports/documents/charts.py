@@ -1,22 +1,11 @@
+"""The figures of a document: every chart exported as SVG (and PNG for slides) in one chart-engine session."""
+
 from __future__ import annotations
 
-import datetime as dt
-
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .data import MeasureSection
 from .render import shared_session, svg_data_uri
-
-
-def built_label(built_at: dt.datetime) -> str:
-    local = timezone.localtime(built_at)
-    return _("Bygget %(date)s kl. %(time)s") % {"date": date_format(local, "j. F Y"), "time": local.strftime("%H.%M")}
-
-
-def month_label(month: dt.date | None) -> str:
-    return date_format(month, "F Y") if month else ""
 
 
 def export_charts(

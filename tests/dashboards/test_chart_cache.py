@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from core.months import add_months, last_complete_month
+from dashboards import chart_cache
 from measurements.models import Measurement
-from measurements.periods import add_months, last_complete_month
-from reports import chart_cache
 from tests.factories import InitiativeFactory, MeasureFactory, MeasurementFactory
 
 MONTHS = [dt.date(2026, m, 1) for m in range(1, 11)]
@@ -63,7 +63,7 @@ def test_dashboard_reuses_remembered_charts_and_shows_a_save_at_once(client_for,
     cache.clear()
     measure, end = _department_with_a_measure(home)
     client = client_for(leder)
-    url = reverse("reports:department_dashboard", args=[home.pk])
+    url = reverse("dashboards:department_dashboard", args=[home.pk])
     assert _latest_text(client, url) == "30,0 %"  # computes the summary (the first visit has no stamp yet)
     assert _latest_text(client, url) == "30,0 %"  # stamp known: the chart is computed and remembered
     with CaptureQueriesContext(connection) as remembered:

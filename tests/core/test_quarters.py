@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from reports.quarters import Quarter, recent_quarters
+from core.quarters import Quarter, recent_quarters
 
 
 @pytest.mark.parametrize("text", ["2026Q1", "2026q1", " 2026-Q1 "])

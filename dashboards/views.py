@@ -1,0 +1,120 @@
+"""The start page, the department dashboard and its ward board, a measure's chart card, and the hospital status."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from core.http import requested_year
+from departments.access import access_for, get_scoped_or_404, require, sees_hospital_group
+from departments.models import Department, Hospital
+from goals import status
+from initiatives.selectors import cross_hospital_for
+from measurements.models import Measure
+
+from . import selectors as queries
+
+#: The board reloads its charts this often (seconds); data change monthly, so this is plenty.
+BOARD_REFRESH_SECONDS = 300
+
+
+@login_required
+def start(request):
+    """Each role lands on what it needs: its department's goals and measures, or the hospital group's overview."""
+    today = timezone.localdate()
+    year = today.year
+    access = access_for(request.user)
+    departments = status.visible_departments(request.user)
+    rows = status.department_rows(departments, year=year, today=today, measures=False)
+    context = {
+        "year": year,
+        "access": access,
+        "cross": cross_hospital_for(year),
+        "rows": rows,
+        "totals": status.totals(rows) if access.sees_hospital_group else None,
+        "has_departments": Department.objects.exists(),
+    }
+    return render(request, "dashboards/start.html", context)
+
+
+@login_required
+@require_GET
+def department_dashboard_mine(request):
+    """A department user goes to their department; KDK and hospital management to the hospital-wide status."""
+    access = access_for(request.user)
+    if access.visible:
+        department = Department.objects.filter(pk__in=access.visible).order_by("name").first()
+        return redirect("dashboards:department_dashboard", pk=department.pk)
+    if access.sees_hospital_group:
+        return redirect("dashboards:hospital_status")
+    return redirect("dashboards:start")
+
+
+@login_required
+@require_GET
+def department_dashboard(request, pk):
+    department = get_scoped_or_404(Department.objects.visible_to(request.user), pk=pk)
+    today = timezone.localdate()
+    year = requested_year(request)
+    kind = "run" if request.GET.get("diagram") == "run" else None
+    dashboard = queries.department_dashboard(department, year=year, today=today, kind=kind)
+    context = {
+        "dashboard": dashboard,
+        "row": dashboard.row,
+        "year": year,
+        "years": queries.available_years(today),
+        "cross": cross_hospital_for(year),
+    }
+    return render(request, "dashboards/department_dashboard.html", context)
+
+
+@login_required
+@require_GET
+def measure_chart(request, pk):
+    """One measure's chart card in the requested type: a partial for htmx, a page otherwise (a real link)."""
+    measure = get_scoped_or_404(
+        Measure.objects.visible_to(request.user).select_related("initiative__department", "initiative__recommendation"),
+        pk=pk,
+    )
+    card = queries.single_measure_card(measure, today=timezone.localdate(), kind=request.GET.get("kind"))
+    template = "dashboards/measure_chart.html#card" if request.htmx else "dashboards/measure_chart.html"
+    return render(request, template, {"card": card, "measure": measure})
+
+
+@login_required
+@require_GET
+def board(request, pk):
+    """Forbedringstavle: one department's charts in large type for a screen on the ward; refreshes itself."""
+    department = get_scoped_or_404(Department.objects.visible_to(request.user), pk=pk)
+    today = timezone.localdate()
+    dashboard = queries.department_dashboard(department, year=requested_year(request), today=today)
+    context = {
+        "dashboard": dashboard,
+        "refresh_seconds": BOARD_REFRESH_SECONDS,
+        "updated_at": timezone.localtime(),
+    }
+    template = "dashboards/board.html#board" if request.htmx else "dashboards/board.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def hospital_status(request):
+    """Status for the hospitals: one row per department, the group's totals on top; for KDK and hospital management."""
+    require(sees_hospital_group(request.user))
+    today = timezone.localdate()
+    year = requested_year(request)
+    hospitals = list(Hospital.objects.order_by("name"))
+    hospital = next((h for h in hospitals if str(h.pk) == request.GET.get("hospital", "")), None)
+    rows = status.department_rows(status.visible_departments(request.user, hospital=hospital), year=year, today=today)
+    context = {
+        "rows": rows,
+        "totals": status.totals(rows),
+        "year": year,
+        "years": queries.available_years(today),
+        "hospitals": hospitals,
+        "hospital": hospital,
+        "cross": cross_hospital_for(year),
+    }
+    template = "dashboards/hospital_status.html#results" if request.htmx else "dashboards/hospital_status.html"
+    return render(request, template, context)
