@@ -211,7 +211,7 @@ def profile_page(name: str, *, top: int = 30, sort: str = "cumulative") -> str:
 
 def status_function():
     """The hospital-wide status computation, as the status page calls it (the one source of truth)."""
-    from reports import status
+    from goals import status
 
     today = timezone.localdate()
 
@@ -283,8 +283,9 @@ def reports_available() -> bool:
 
 def report_one(username: str = DASHBOARD_USER) -> dict:
     """Build one department's quality-team report for the last complete quarter, in this process, timed."""
+    from core import quarters
     from reports import models as report_models  # one statement: imported late
-    from reports import quarters, services
+    from reports import services
 
     Report, Quarter, request_report, run_report = (
         report_models.Report,
@@ -323,8 +324,9 @@ def _warm_imports() -> None:
 
 def report_batch(*, timeout: float) -> dict:
     """Ask for every department's quality-team report (sent to the broker) and wait until all are built."""
+    from core import quarters
     from reports import models as report_models
-    from reports import quarters, services
+    from reports import services
 
     Report, request_report = report_models.Report, services.request_report
     quarter = quarters.Quarter.last_complete(timezone.localdate())

@@ -21,7 +21,11 @@ def measure_create(request, pk):
         form = MeasureForm(request.POST, department=initiative.department)
         if form.is_valid():
             try:
-                measure = definitions.measure_create(initiative=initiative, **form.cleaned_data, by=request.user)
+                measure = definitions.measure_create(
+                    initiative=initiative,
+                    definition=definitions.MeasureDefinition(**form.cleaned_data),
+                    by=request.user,
+                )
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -56,7 +60,9 @@ def measure_edit(request, pk):
         form = MeasureForm(request.POST, department=initiative.department)
         if form.is_valid():
             try:
-                definitions.measure_update(measure=measure, **form.cleaned_data, by=request.user)
+                definitions.measure_update(
+                    measure=measure, definition=definitions.MeasureDefinition(**form.cleaned_data), by=request.user
+                )
             except ValidationError as error:
                 form.add_error(None, error)
             else:

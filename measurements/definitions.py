@@ -125,27 +125,37 @@ def _month(value: dt.date | None) -> dt.date | None:
     return value.replace(day=1) if value else None
 
 
-def _clean(
-    *,
-    initiative: Initiative,
-    measure: Measure | None,
-    name: str,
-    code: str,
-    kind: str,
-    unit: str,
-    direction: str,
-    numerator_definition: str,
-    denominator_definition: str,
-    rate_per: int | None,
-    target: Decimal | None,
-    per_section: bool,
-    start_month: dt.date | None,
-    end_month: dt.date | None,
-    baseline_start: dt.date | None,
-    baseline_end: dt.date | None,
-    responsible,
-) -> dict:
+@dataclass(frozen=True, kw_only=True)
+class MeasureDefinition:
+    """What defines a measure: the one parameter type of `measure_create` and `measure_update` (the measure form's
+    cleaned data, `MeasureDefinition(**form.cleaned_data)`)."""
+
+    name: str
+    kind: str = Measure.Kind.PROCESS
+    unit: str = Unit.PROPORTION
+    direction: str = Measure.Direction.LOWER
+    code: str = ""
+    operational_definition: str = ""
+    numerator_definition: str = ""
+    denominator_definition: str = ""
+    data_source: str = ""
+    rate_per: int | None = 1
+    target: Decimal | None = None
+    per_section: bool = False
+    start_month: dt.date | None = None
+    end_month: dt.date | None = None
+    baseline_start: dt.date | None = None
+    baseline_end: dt.date | None = None
+    responsible: object = None
+
+
+def _clean(*, initiative: Initiative, measure: Measure | None, definition: MeasureDefinition) -> dict:
     errors: dict = {}
+    d = definition
+    name, code, kind, unit, direction = d.name, d.code, d.kind, d.unit, d.direction
+    numerator_definition, denominator_definition = d.numerator_definition, d.denominator_definition
+    rate_per, target, per_section, responsible = d.rate_per, d.target, d.per_section, d.responsible
+    start_month, end_month, baseline_start, baseline_end = d.start_month, d.end_month, d.baseline_start, d.baseline_end
     if not name.strip():
         errors["name"] = _("Giv målingen et navn, fx “Andel opererede med blærekateter”.")
     code = code.strip().upper()
@@ -213,8 +223,13 @@ def _clean(
 _TEXT_FIELDS = ("name", "operational_definition", "numerator_definition", "denominator_definition", "data_source")
 
 
-def _texts(*values: str) -> dict[str, str]:
-    return {field: value.strip() for field, value in zip(_TEXT_FIELDS, values, strict=True)}
+def _fields(definition: MeasureDefinition, cleaned: dict) -> dict:
+    """The model fields of a definition: texts stripped, the cleaned values (code, months, rate) applied."""
+    values = {field: getattr(definition, field) for field in ("kind", "unit", "direction", "target", "per_section")}
+    values["responsible"] = definition.responsible
+    values.update({field: getattr(definition, field).strip() for field in _TEXT_FIELDS})
+    values.update(cleaned)
+    return values
 
 
 def _save(measure: Measure, by) -> Measure:
@@ -228,118 +243,21 @@ def _save(measure: Measure, by) -> Measure:
 
 
 @transaction.atomic
-def measure_create(
-    *,
-    initiative: Initiative,
-    name: str,
-    kind: str = Measure.Kind.PROCESS,
-    unit: str = Unit.PROPORTION,
-    direction: str = Measure.Direction.LOWER,
-    code: str = "",
-    operational_definition: str = "",
-    numerator_definition: str = "",
-    denominator_definition: str = "",
-    data_source: str = "",
-    rate_per: int | None = 1,
-    target: Decimal | None = None,
-    per_section: bool = False,
-    start_month: dt.date | None = None,
-    end_month: dt.date | None = None,
-    baseline_start: dt.date | None = None,
-    baseline_end: dt.date | None = None,
-    responsible=None,
-    by,
-) -> Measure:
+def measure_create(*, initiative: Initiative, definition: MeasureDefinition, by) -> Measure:
     """Define a measure for the initiative; an empty code gets the next free default (e.g. ORT-RBO-01)."""
-    cleaned = _clean(
-        initiative=initiative,
-        measure=None,
-        name=name,
-        code=code,
-        kind=kind,
-        unit=unit,
-        direction=direction,
-        numerator_definition=numerator_definition,
-        denominator_definition=denominator_definition,
-        rate_per=rate_per,
-        target=target,
-        per_section=per_section,
-        start_month=start_month,
-        end_month=end_month,
-        baseline_start=baseline_start,
-        baseline_end=baseline_end,
-        responsible=responsible,
-    )
-    measure = Measure(
-        initiative=initiative,
-        kind=kind,
-        unit=unit,
-        direction=direction,
-        target=target,
-        per_section=per_section,
-        responsible=responsible,
-        **_texts(name, operational_definition, numerator_definition, denominator_definition, data_source),
-        **cleaned,
-    )
+    cleaned = _clean(initiative=initiative, measure=None, definition=definition)
+    measure = Measure(initiative=initiative, **_fields(definition, cleaned))
     if not measure.code:
         measure.code = default_code(initiative)
     return _save(measure, by)
 
 
 @transaction.atomic
-def measure_update(
-    *,
-    measure: Measure,
-    name: str,
-    kind: str,
-    unit: str,
-    direction: str,
-    code: str = "",
-    operational_definition: str = "",
-    numerator_definition: str = "",
-    denominator_definition: str = "",
-    data_source: str = "",
-    rate_per: int | None = 1,
-    target: Decimal | None = None,
-    per_section: bool = False,
-    start_month: dt.date | None = None,
-    end_month: dt.date | None = None,
-    baseline_start: dt.date | None = None,
-    baseline_end: dt.date | None = None,
-    responsible=None,
-    by,
-) -> Measure:
+def measure_update(*, measure: Measure, definition: MeasureDefinition, by) -> Measure:
     """Change a measure's definition; its unit and per-section choice are fixed once values exist."""
     measure = Measure.objects.select_for_update().select_related("initiative__department").get(pk=measure.pk)
-    cleaned = _clean(
-        initiative=measure.initiative,
-        measure=measure,
-        name=name,
-        code=code,
-        kind=kind,
-        unit=unit,
-        direction=direction,
-        numerator_definition=numerator_definition,
-        denominator_definition=denominator_definition,
-        rate_per=rate_per,
-        target=target,
-        per_section=per_section,
-        start_month=start_month,
-        end_month=end_month,
-        baseline_start=baseline_start,
-        baseline_end=baseline_end,
-        responsible=responsible,
-    )
-    values = _texts(name, operational_definition, numerator_definition, denominator_definition, data_source)
-    values.update(
-        kind=kind,
-        unit=unit,
-        direction=direction,
-        target=target,
-        per_section=per_section,
-        responsible=responsible,
-        **cleaned,
-    )
+    cleaned = _clean(initiative=measure.initiative, measure=measure, definition=definition)
+    values = _fields(definition, cleaned)
     if not values["code"]:
         values["code"] = measure.code
     for field, value in values.items():

@@ -1,5 +1,5 @@
 """KDK's export of the hospital-wide status: an xlsx workbook (overview, one sheet per department, raw data) and a
-PDF. The numbers come from `reports.status` (goals), `measurements.periods` (completeness) and
+PDF. The numbers come from `goals.status` (goals), `measurements.periods` (completeness) and
 `measurements.charts` (latest values and signal sentences), exactly as on the pages."""
 
 from __future__ import annotations

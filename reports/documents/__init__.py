@@ -1,5 +1,5 @@
 """The documents a report job builds: HTML + PDF for the quality-team meeting, HTML + PDF + PPTX for the
-inspiration meeting. Every figure and chart comes from `reports.status` and `measurements.charts`."""
+inspiration meeting. Every figure and chart comes from `goals.status` and `measurements.charts`."""
 
 from __future__ import annotations
 

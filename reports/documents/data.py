@@ -1,4 +1,4 @@
-"""What the documents show, gathered from the one status function (`reports.status`), the one completeness
+"""What the documents show, gathered from the one status function (`goals.status`), the one completeness
 definition (`measurements.periods`) and the one chart builder (`measurements.charts`). Nothing is counted here."""
 
 from __future__ import annotations

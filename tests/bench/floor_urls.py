@@ -2,7 +2,7 @@
 
 from django.test import override_settings
 
-from reports import bench_views
+from vaelgklogt import bench_views
 from vaelgklogt.urls import urlpatterns as root
 
 with override_settings(BENCHMARK_FLOOR_VIEW=True):

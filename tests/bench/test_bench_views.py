@@ -1,7 +1,7 @@
 import pytest
 from django.urls import NoReverseMatch, reverse
 
-from reports import bench_views
+from vaelgklogt import bench_views
 
 pytestmark = pytest.mark.django_db
 

@@ -111,13 +111,20 @@ def test_dashboard_without_initiatives_says_so(client_for, leder, home):
 def test_outsider_gets_404_on_another_departments_dashboard_and_board(client_for, udenfor, home):
     _fill(home)
     client = client_for(udenfor)
-    assert client.get(reverse("dashboards:department_dashboard", args=[home.pk])).status_code == 404
-    assert client.get(reverse("dashboards:board", args=[home.pk])).status_code == 404
-    assert client.get(reverse("dashboards:department_dashboard", args=[999999])).status_code == 404
+    for url in (
+        reverse("dashboards:department_dashboard", args=[home.pk]),
+        reverse("dashboards:board", args=[home.pk]),
+        reverse("dashboards:department_dashboard", args=[999999]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 404
+        assert home.name not in response.content.decode()  # nothing of the department is shown
 
 
 def test_leder_cannot_open_other_departments_dashboard(client_for, leder, away):
-    assert client_for(leder).get(reverse("dashboards:department_dashboard", args=[away.pk])).status_code == 404
+    response = client_for(leder).get(reverse("dashboards:department_dashboard", args=[away.pk]))
+    assert response.status_code == 404
+    assert away.name not in response.content.decode()
 
 
 @pytest.mark.parametrize("who", ["kdk", "direktion"])
@@ -274,6 +281,7 @@ def test_hospital_status_ignores_unknown_filters(client_for, kdk, home, away):
 def test_department_users_get_403_on_hospital_status(request, client_for, who):
     response = client_for(request.getfixturevalue(who)).get(reverse("dashboards:hospital_status"))
     assert response.status_code == 403
+    assert "rows" not in (response.context or {})  # no status was computed or shown
 
 
 def test_hospital_status_query_count_is_the_same_for_few_and_many_departments(
@@ -306,8 +314,7 @@ def test_start_page_links_to_dashboard_for_department_user_and_status_for_kdk(cl
 
 
 def test_values_are_formatted_in_danish_display_units():
-    from reports.queries import format_value
-
+    from dashboards.selectors import format_value
     from measurements.models import Measure
 
     assert format_value(Measure(unit=Unit.PROPORTION), 23.456) == "23,5 %"

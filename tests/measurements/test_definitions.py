@@ -71,10 +71,14 @@ def test_empty_code_gets_a_default_from_department_and_recommendation(leder, hom
         department=home, recommendation=RecommendationFactory(title="Undgå rutinemæssigt blærekateter efter operation")
     )
     first = definitions.measure_create(
-        initiative=initiative, name="A", numerator_definition="x", denominator_definition="y", by=leder
+        initiative=initiative,
+        definition=definitions.MeasureDefinition(name="A", numerator_definition="x", denominator_definition="y"),
+        by=leder,
     )
     second = definitions.measure_create(
-        initiative=initiative, name="B", numerator_definition="x", denominator_definition="y", by=leder
+        initiative=initiative,
+        definition=definitions.MeasureDefinition(name="B", numerator_definition="x", denominator_definition="y"),
+        by=leder,
     )
     assert (first.code, second.code) == ("ORT-RBO-01", "ORT-RBO-02")
 
@@ -129,10 +133,9 @@ def test_responsible_must_belong_to_the_department(leder, udenfor, world):
     with pytest.raises(ValidationError) as error:
         definitions.measure_create(
             initiative=world.initiative,
-            name="X",
-            numerator_definition="x",
-            denominator_definition="y",
-            responsible=udenfor,
+            definition=definitions.MeasureDefinition(
+                name="X", numerator_definition="x", denominator_definition="y", responsible=udenfor
+            ),
             by=leder,
         )
     assert error.value.message_dict["responsible"] == ["Den ansvarlige skal have en rolle i afdelingen."]
@@ -140,23 +143,26 @@ def test_responsible_must_belong_to_the_department(leder, udenfor, world):
 
 def test_count_needs_no_denominator_and_rate_keeps_its_n(leder, world):
     count = definitions.measure_create(
-        initiative=world.initiative, name="Antal", unit=Unit.COUNT, numerator_definition="Hændelser", by=leder
+        initiative=world.initiative,
+        definition=definitions.MeasureDefinition(name="Antal", unit=Unit.COUNT, numerator_definition="Hændelser"),
+        by=leder,
     )
     rate = definitions.measure_create(
         initiative=world.initiative,
-        name="Rate",
-        unit=Unit.RATE,
-        rate_per=1000,
-        numerator_definition="Infektioner",
-        denominator_definition="Sengedage",
+        definition=definitions.MeasureDefinition(
+            name="Rate",
+            unit=Unit.RATE,
+            rate_per=1000,
+            numerator_definition="Infektioner",
+            denominator_definition="Sengedage",
+        ),
         by=leder,
     )
     proportion = definitions.measure_create(
         initiative=world.initiative,
-        name="Andel",
-        rate_per=1000,
-        numerator_definition="a",
-        denominator_definition="b",
+        definition=definitions.MeasureDefinition(
+            name="Andel", rate_per=1000, numerator_definition="a", denominator_definition="b"
+        ),
         by=leder,
     )
     assert (count.rate_per, rate.rate_per, proportion.rate_per) == (1, 1000, 1)

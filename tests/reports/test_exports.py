@@ -13,10 +13,11 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from departments.models import Department
+from goals import status
 from measurements.charts import chart_for_measure
 from measurements.models import Measure
 from measurements.periods import completeness_for, measure_months
-from reports import exports, status
+from reports import exports
 from tests.factories import (
     DepartmentFactory,
     HospitalFactory,

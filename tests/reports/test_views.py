@@ -123,7 +123,11 @@ def test_direktion_downloads_everything_but_builds_nothing(home, direktion, clie
 
 def test_unfinished_report_has_no_download(home, leder, client_for):
     report = Report.objects.create(kind=Report.Kind.QUALITY_TEAM, department=home, period="2026Q1")
-    assert client_for(leder).get(reverse("reports:download", args=[report.pk, "pdf"])).status_code == 404
+    response = client_for(leder).get(reverse("reports:download", args=[report.pk, "pdf"]))
+    assert response.status_code == 404
+    assert "Content-Disposition" not in response.headers  # no file handed out
+    report.refresh_from_db()
+    assert (report.status, report.pdf_file.name or "") == (Report.Status.PENDING, "")  # nothing built or changed
 
 
 def test_failed_report_shows_its_reason_and_a_retry_button(home, leder, client_for):

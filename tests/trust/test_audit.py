@@ -245,4 +245,8 @@ def test_my_entries_query_count_does_not_grow_with_rows(signed_in, noegle, rows,
 def test_user_without_role_can_read_own_entries(client_for, db):
     loner = UserFactory(username="loner")
     _event(loner)
-    assert client_for(loner).get(reverse("audit:mine")).status_code == 200
+    _event(UserFactory(username="someone-else"))
+    response = client_for(loner).get(reverse("audit:mine"))
+    assert response.status_code == 200
+    entries = list(response.context["page"].object_list)
+    assert entries and {entry.user_id for entry in entries} == {loner.pk}  # only their own entries, none of others

@@ -51,6 +51,7 @@ def test_lockout_ends_after_cool_off(client, kdk, settings):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         _try(client, "wrong")
     assert _try(client, "pw").status_code == 429
+    assert SESSION_KEY not in client.session  # locked: the right password signed nobody in
 
     AccessAttempt.objects.update(
         attempt_time=dt.datetime.now(dt.UTC) - settings.AXES_COOLOFF_TIME - dt.timedelta(minutes=1)
