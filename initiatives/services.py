@@ -21,6 +21,7 @@ from departments.access import may_enter
 from departments.models import Department, Section
 
 from .models import Action, CrossHospitalSelection, Initiative, Meeting, NationalGoal, Recommendation, StatusChange
+from .selectors import cross_hospital_for
 
 #: Statuses an initiative can start in; anchored and stopped come later, with a reason.
 START_STATUSES = (Initiative.Status.PLANNED, Initiative.Status.IMPLEMENTING)
@@ -219,7 +220,7 @@ def cross_hospital_set(*, year: int, recommendation: Recommendation, note: str =
 @transaction.atomic
 def cross_hospital_join(*, department: Department, year: int, by) -> tuple[Initiative, bool]:
     """The department joins the year's cross-hospital recommendation: one action, one initiative, however often."""
-    selection = CrossHospitalSelection.objects.filter(year=year).select_related("recommendation").first()
+    selection = cross_hospital_for(year)
     if selection is None:
         raise ValidationError(_("Der er ingen tværgående anbefaling for %(year)d.") % {"year": year})
     today = timezone.localdate()

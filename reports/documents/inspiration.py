@@ -14,7 +14,7 @@ from core.months import last_complete_month, month_label
 from core.quarters import Quarter
 from departments.models import Department
 from goals import status
-from initiatives.models import CrossHospitalSelection
+from initiatives.selectors import cross_hospital_for
 
 from . import Built, Progress
 from .charts import export_charts
@@ -27,7 +27,7 @@ from .slides import inspiration_slides
 def context(quarter: Quarter, *, built_at: dt.datetime, meeting=None) -> dict:
     as_of = quarter.as_of(timezone.localdate(built_at))
     rows = status.department_rows(Department.objects.all(), year=quarter.year, today=as_of)
-    cross = CrossHospitalSelection.objects.filter(year=quarter.year).select_related("recommendation").first()
+    cross = cross_hospital_for(quarter.year)
     participants = []
     if cross:
         for row in rows:

@@ -106,9 +106,17 @@ def test_anonymous_is_sent_to_login_everywhere(client, world):
 
 
 def test_every_workspace_url_is_covered(world):
-    """A new URL in the two apps must be added to the outsider test above."""
+    """A new workspace URL must be added to the outsider test above (the team and catalogue pages, and the
+    workspace, initiative, selection and cross-hospital pages that moved to dashboards at the same paths)."""
+    from dashboards.urls import urlpatterns as dashboard_urls
     from departments.urls import urlpatterns as department_urls
     from initiatives.urls import urlpatterns as initiative_urls
+    from measurements.urls import urlpatterns as measurement_urls
+
+    workspace_pages = {"workspace_mine", "workspace", "select", "initiative", "initiative_edit", "initiative_status"}
+    workspace_pages |= {"cross_hospital", "join_cross_hospital"}
+    dashboard_urls = [p for p in dashboard_urls if p.name in workspace_pages]
+    measurement_urls = [p for p in measurement_urls if p.name in {"measure_create", "measure_edit"}]
 
     covered = {
         "workspace",
@@ -134,5 +142,5 @@ def test_every_workspace_url_is_covered(world):
         "meetings",
     }
     pages_for_everyone = {"workspace_mine", "catalogue"}
-    names = {pattern.name for pattern in department_urls + initiative_urls}
+    names = {pattern.name for pattern in department_urls + initiative_urls + dashboard_urls + measurement_urls}
     assert names == covered | pages_for_everyone
