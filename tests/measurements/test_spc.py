@@ -661,7 +661,7 @@ def test_chart_direction_uses_latest_sigma_signal_without_runs_signal():
 def test_chart_unknown_kind_raises():
     # Arrange / Act / Assert
     with pytest.raises(ValueError, match="Unknown chart kind"):
-        chart("xbar", [1, 2, 3])
+        chart("ip", [1, 2, 3])
 
 
 def test_chart_mismatched_lengths_raise():
