@@ -1,32 +1,43 @@
-"""Tests for measurements.spc (runs analysis and run/P/U/I charts).
+"""Tests for measurements.spc (runs analysis, run charts and every control chart kind).
 
 Reference values come from qicharts2 (Jacob Anhøj) and from the Montgomery
 textbook examples that qicharts2's own test suite (tests/testthat/test_montgomery.R)
 is built on. Where a qicharts2 example uses random data, the series below is
 constructed by hand to reproduce the numbers stated in the text.
+`qicharts2_reference.json` holds numbers computed by qicharts2 0.8.1 itself (its
+`provenance` says how); no test needs R.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from measurements.spc import (
     DETERIORATION,
     IMPROVEMENT,
+    KINDS,
     ChartResult,
+    a3,
+    b3,
+    b4,
+    c4,
     chart,
     chart_direction,
     crossings_limit,
     describe,
     direction_of_signal,
+    laney_dispersion,
     longest_run_limit,
     runs_analysis,
+    sigma_z_limit,
 )
 
 # Hand-checked series of 24 points around the median 16 = (12 + 20) / 2: runs (O = over, U = under)
@@ -661,7 +672,7 @@ def test_chart_direction_uses_latest_sigma_signal_without_runs_signal():
 def test_chart_unknown_kind_raises():
     # Arrange / Act / Assert
     with pytest.raises(ValueError, match="Unknown chart kind"):
-        chart("xbar", [1, 2, 3])
+        chart("ip", [1, 2, 3])
 
 
 def test_chart_mismatched_lengths_raise():
@@ -797,26 +808,28 @@ any_number = st.one_of(
     st.none(),
     st.floats(),
     st.integers(min_value=-(10**20), max_value=10**20),
-    st.decimals(allow_nan=True, allow_infinity=True).filter(lambda d: not d.is_snan()),
+    st.decimals(allow_nan=True, allow_infinity=True),  # sNaN included: float() refuses it
 )
 
 
 @given(
-    kind=st.sampled_from(["run", "p", "u", "i"]),
+    kind=st.sampled_from(KINDS),
     data=st.data(),
     freeze=st.one_of(st.none(), st.integers(min_value=-5, max_value=80)),
     part=st.one_of(st.none(), st.lists(st.integers(min_value=-5, max_value=80), max_size=5)),
+    exclude=st.one_of(st.none(), st.lists(st.integers(min_value=-5, max_value=80), max_size=8)),
     multiply=st.sampled_from([1, 100, 1000, 0.5]),
     screen=st.booleans(),
 )
-def test_chart_never_raises_for_arbitrary_lists_with_none(kind, data, freeze, part, multiply, screen):
+def test_chart_never_raises_for_arbitrary_lists_with_none(kind, data, freeze, part, exclude, multiply, screen):
     # Arrange
     y = data.draw(st.lists(any_number, max_size=40))
-    use_n = kind in ("p", "u") or data.draw(st.booleans())
+    use_n = kind in ("p", "u", "pp", "up", "xbar", "s") or data.draw(st.booleans())
     n = data.draw(st.lists(any_number, min_size=len(y), max_size=len(y))) if use_n else None
+    sd = data.draw(st.lists(any_number, min_size=len(y), max_size=len(y))) if kind in ("xbar", "s") else None
 
     # Act
-    result = chart(kind, y, n, freeze=freeze, part=part, multiply=multiply, screen_mr=screen)
+    result = chart(kind, y, n, sd=sd, freeze=freeze, part=part, exclude=exclude, multiply=multiply, screen_mr=screen)
     text = describe(result)
 
     # Assert
@@ -827,3 +840,724 @@ def test_chart_never_raises_for_arbitrary_lists_with_none(kind, data, freeze, pa
     for point in result.points:
         for value in (point.y, point.cl, point.lcl, point.ucl):
             assert value is None or math.isfinite(value)
+        assert not (point.excluded and point.sigma_signal)
+    for dispersion in result.dispersion:
+        assert dispersion.sigma_z is None or dispersion.sigma_z >= 0
+
+
+# --------------------------------------------------------------------------- #
+# Reference values computed by qicharts2 0.8.1 (tests/measurements/qicharts2_reference.json)
+# --------------------------------------------------------------------------- #
+REFERENCE = json.loads((Path(__file__).parent / "qicharts2_reference.json").read_text(encoding="utf-8"))
+REFERENCE_CASES = {case["name"]: case for case in REFERENCE["cases"]}
+NEW_KINDS = ("c", "g", "t", "pp", "up", "mr", "xbar", "s")
+
+
+def _reference_chart(case: dict) -> ChartResult:
+    given_input = case["input"]
+    return chart(
+        case["kind"],
+        given_input["y"],
+        given_input["n"],
+        sd=given_input["sd"],
+        freeze=given_input["freeze"],
+        part=given_input["part"],
+        exclude=given_input["exclude"],
+        multiply=given_input["multiply"],
+        screen_mr=given_input["screen_mr"],
+    )
+
+
+def _close(got: float | None, expected: float | None, *, rel: float = 1e-9, scale: float = 1.0) -> bool:
+    if expected is None or got is None:
+        return got is None and expected is None
+    return math.isclose(got, expected, rel_tol=rel, abs_tol=1e-12 * scale)
+
+
+def _mismatches(got: list, expected: list, **kwargs) -> list:
+    assert len(got) == len(expected)
+    return [(k + 1, g, e) for k, (g, e) in enumerate(zip(got, expected, strict=True)) if not _close(g, e, **kwargs)]
+
+
+def test_reference_file_covers_every_new_kind_with_freeze_part_and_exclude():
+    # Arrange
+    cases = REFERENCE["cases"]
+
+    # Act
+    by_kind = {kind: [c for c in cases if c["kind"] == kind] for kind in NEW_KINDS}
+
+    # Assert
+    assert "1b9487e" in REFERENCE["provenance"]["generator"]
+    assert "0.8.1" in REFERENCE["provenance"]["generator"]
+    for kind, kind_cases in by_kind.items():
+        assert kind_cases, kind
+        assert any(c["input"]["exclude"] for c in kind_cases), kind
+        assert any(c["input"]["freeze"] or c["input"]["part"] for c in kind_cases), kind
+        assert all(c["qic_call"].startswith("qic(") for c in kind_cases)
+
+
+@pytest.mark.parametrize("name", sorted(REFERENCE_CASES))
+def test_chart_matches_qicharts2_reference(name):
+    # Arrange
+    case = REFERENCE_CASES[name]
+    expected = case["expected"]
+
+    # Act
+    result = _reference_chart(case)
+
+    # Assert: every point's value, centre and limits to 1e-9 (relative)
+    for field in ("y", "cl", "lcl", "ucl"):
+        assert _mismatches([getattr(p, field) for p in result.points], expected[field]) == [], field
+    assert [p.part for p in result.points] == expected["part"]
+    assert [not p.excluded for p in result.points] == expected["include"]
+    # qicharts2 also flags excluded points (drawn grey); we never do (documented deviation).
+    assert [p.sigma_signal for p in result.points] == [
+        signal and include for signal, include in zip(expected["sigma_signal"], expected["include"], strict=True)
+    ]
+    # and each part's runs analysis (qicharts2 reports NA for longest run and crossings without useful points)
+    parts = [
+        {
+            "n_obs": r.n_obs,
+            "n_useful": r.n_useful,
+            "longest_run": r.longest_run if r.n_useful else None,
+            "longest_run_max": r.longest_run_max,
+            "crossings": r.crossings if r.n_useful else None,
+            "crossings_min": r.crossings_min,
+            "runs_signal": r.signal,
+        }
+        for r in result.parts
+    ]
+    assert parts == expected["parts"]
+
+
+@pytest.mark.parametrize("name", sorted(n for n, c in REFERENCE_CASES.items() if "sigma_z" in c["expected"]))
+def test_sigma_z_matches_qicharts2_prime_chart_limits(name):
+    # Arrange: sigma_z = half-width of qicharts2's P'/U' limit / half-width of its P/U limit
+    case = REFERENCE_CASES[name]
+
+    # Act
+    result = _reference_chart(case)
+
+    # Assert
+    assert _mismatches([d.sigma_z for d in result.dispersion], case["expected"]["sigma_z"]) == []
+
+
+# --------------------------------------------------------------------------- #
+# Published examples and tables
+# --------------------------------------------------------------------------- #
+def test_c_chart_reproduces_montgomery_example_7_3_trial_limits():
+    # Arrange: Montgomery Example 7.3 (nonconformities in samples of 100 printed circuit boards):
+    # c̄ = 19.85, UCL = 33.22, LCL = 6.48; samples 6 and 20 are outside. The book computes the
+    # limits from the rounded c̄ (19.85 ± 3·√19.85), hence one unit of the last digit.
+
+    # Act
+    result = chart("c", MONTGOMERY_7_3)
+
+    # Assert
+    first = result.points[0]
+    assert (first.cl, first.ucl, first.lcl) == pytest.approx((19.85, 33.22, 6.48), abs=0.01)
+    assert [i + 1 for i, p in enumerate(result.points) if p.sigma_signal] == [6, 20]
+
+
+def test_c_chart_exclude_reproduces_montgomery_example_7_3_revised_limits():
+    # Arrange: Montgomery Example 7.3, revised after samples 6 (inspection error) and 20
+    # (temperature control problem) are removed: c̄ = 19.67, UCL = 32.97, LCL = 6.36.
+
+    # Act
+    result = chart("c", MONTGOMERY_7_3, exclude=[6, 20])
+
+    # Assert
+    first = result.points[0]
+    assert (first.cl, first.ucl, first.lcl) == pytest.approx((19.67, 32.97, 6.36), abs=0.005)
+    assert [i + 1 for i, p in enumerate(result.points) if p.excluded] == [6, 20]
+    assert result.points[5].y == 5 and result.points[19].y == 39  # still returned, with limits
+    assert result.points[19].ucl == pytest.approx(32.97, abs=0.005)
+    assert result.sigma_signals == 0
+    assert result.exclude == (6, 20)
+    assert result.last_part.n_obs == 24
+
+
+def _subgroups(name: str) -> tuple[list, list, list]:
+    given_input = REFERENCE_CASES[name]["input"]
+    return given_input["y"], given_input["n"], given_input["sd"]
+
+
+def test_xbar_and_s_charts_reproduce_montgomery_example_6_3_piston_rings():
+    # Arrange: Montgomery Example 6.3 (inside diameter of piston rings, 25 samples of n = 5;
+    # subgroup means and SDs of Table 6.3): x̿ = 74.001, s̄ = 0.0094, Xbar UCL = 74.014,
+    # LCL = 73.988; S chart UCL = 0.0196, LCL = 0. Montgomery computes the limits from the
+    # rounded x̿ and s̄, so they are checked to one unit of the last printed digit.
+    means, sizes, sds = _subgroups("xbar_montgomery_ex_6_3")
+
+    # Act
+    xbar = chart("xbar", means, sizes, sd=sds)
+    s = chart("s", means, sizes, sd=sds)
+
+    # Assert
+    x0, s0 = xbar.points[0], s.points[0]
+    assert x0.cl == pytest.approx(74.001, abs=0.0005)
+    assert (x0.ucl, x0.lcl) == pytest.approx((74.014, 73.988), abs=0.001)
+    assert s0.cl == pytest.approx(0.0094, abs=0.00005)
+    assert s0.ucl == pytest.approx(0.0196, abs=0.00005)
+    assert s0.lcl == 0
+    assert not xbar.signal and not s.signal
+
+
+# Montgomery, Appendix Table VI (factors for constructing variables control charts).
+MONTGOMERY_TABLE_VI = {
+    # n: (c4, A3, B3, B4)
+    2: (0.7979, 2.659, 0.0, 3.267),
+    3: (0.8862, 1.954, 0.0, 2.568),
+    4: (0.9213, 1.628, 0.0, 2.266),
+    5: (0.9400, 1.427, 0.0, 2.089),
+    6: (0.9515, 1.287, 0.030, 1.970),
+    10: (0.9727, 0.975, 0.284, 1.716),
+    25: (0.9896, 0.606, 0.565, 1.435),
+}
+
+
+@pytest.mark.parametrize("size", sorted(MONTGOMERY_TABLE_VI))
+def test_control_chart_constants_match_montgomery_table_vi(size):
+    # Arrange
+    expected_c4, expected_a3, expected_b3, expected_b4 = MONTGOMERY_TABLE_VI[size]
+
+    # Act
+    constants = (c4(size), a3(size), b3(size), b4(size))
+
+    # Assert
+    assert constants[0] == pytest.approx(expected_c4, abs=0.00005)
+    assert constants[1:] == pytest.approx((expected_a3, expected_b3, expected_b4), abs=0.0005)
+
+
+def test_control_chart_constants_undefined_for_subgroups_of_one():
+    # Arrange / Act
+    constants = [f(1) for f in (c4, a3, b3, b4)] + [c4(0), a3(-3)]
+
+    # Assert
+    assert constants == [None] * 6
+
+
+def test_xbar_and_s_charts_reproduce_montgomery_example_6_4_variable_sample_size():
+    # Arrange: Montgomery Example 6.4 (piston rings, samples of 3, 4 or 5): x̿ = 74.001 and the
+    # pooled s̄ = [Σ(nᵢ − 1)sᵢ² / Σ(nᵢ − 1)]^½ = 0.0103; limits x̿ ± A3(nᵢ)s̄ and B3(nᵢ)s̄, B4(nᵢ)s̄.
+    means, sizes, sds = _subgroups("xbar_montgomery_ex_6_4")
+
+    # Act
+    xbar = chart("xbar", means, sizes, sd=sds)
+    s = chart("s", means, sizes, sd=sds)
+
+    # Assert
+    sbar = s.points[0].cl
+    assert xbar.points[0].cl == pytest.approx(74.001, abs=0.0005)
+    assert sbar == pytest.approx(0.0103, abs=0.00005)
+    assert set(sizes) == {3, 4, 5}
+    for size, x, sp in zip(sizes, xbar.points, s.points, strict=True):
+        _, table_a3, table_b3, table_b4 = MONTGOMERY_TABLE_VI[size]
+        assert (x.ucl - x.cl) / sbar == pytest.approx(table_a3, abs=0.0005)
+        assert (x.cl - x.lcl) / sbar == pytest.approx(table_a3, abs=0.0005)
+        assert (sp.lcl / sbar, sp.ucl / sbar) == pytest.approx((table_b3, table_b4), abs=0.0005)
+
+
+def test_mr_chart_reproduces_montgomery_example_6_5():
+    # Arrange: Montgomery Example 6.5 (mortgage loan costs, first 20 weeks): MR̄ = 7.79,
+    # MR chart UCL = D4·MR̄ = 3.267 × 7.79 = 25.45, LCL = 0.
+
+    # Act
+    result = chart("mr", MONTGOMERY_6_5)
+
+    # Assert
+    assert result.points[0].y is None
+    assert result.points[1].y == abs(MONTGOMERY_6_5[1] - MONTGOMERY_6_5[0])
+    point = result.points[1]
+    assert point.cl == pytest.approx(7.79, abs=0.005)
+    assert point.ucl == pytest.approx(25.45, abs=0.005)
+    assert point.lcl == 0
+    assert result.sigma_signals == 0
+
+
+def test_mr_chart_never_signals_from_runs_analysis():
+    # Arrange: 20 moving ranges rising steadily: a run far longer than the limit.
+    y = [k * (k + 1) / 2 for k in range(21)]
+
+    # Act
+    result = chart("mr", y)
+
+    # Assert
+    runs = result.last_part
+    assert runs.longest_run > runs.longest_run_max
+    assert not runs.run_signal and not runs.signal and not result.runs_signal
+
+
+def test_g_chart_by_hand_uses_mean_for_limits_and_median_for_centre():
+    # Arrange: opportunities between events 2, 4, 6, 8, 40: mean 12, median 6,
+    # UCL = 12 + 3·√(12·13) = 49.4700, LCL = max(12 − 37.47, 0) = 0.
+    y = [2, 4, 6, 8, 40]
+
+    # Act
+    result = chart("g", y)
+
+    # Assert
+    point = result.points[0]
+    assert point.cl == 6
+    assert point.ucl == pytest.approx(12 + 3 * math.sqrt(156))
+    assert point.ucl == pytest.approx(49.4700, abs=0.00005)
+    assert point.lcl == 0
+    assert result.sigma_signals == 0
+
+
+def test_t_chart_by_hand_transforms_and_back_transforms():
+    # Arrange: y = t ** 3.6 with t = 1, 2, 3, 2, 1: transformed mean 1.8, moving ranges all 1,
+    # σ = 1/1.128; UCL = (1.8 + 3/1.128) ** 3.6, lower limit negative before back-transformation -> 0.
+    y = [t**3.6 for t in (1, 2, 3, 2, 1)]
+
+    # Act
+    result = chart("t", y)
+
+    # Assert
+    point = result.points[0]
+    assert point.cl == pytest.approx(1.8**3.6)
+    assert point.ucl == pytest.approx((1.8 + 3 / 1.128) ** 3.6)
+    assert point.lcl == 0
+    assert [p.y for p in result.points] == pytest.approx(y)
+
+
+def test_p_prime_chart_by_hand_widens_limits_by_sigma_z():
+    # Arrange: n = 10000, p̄ = 0.5, σᵢ = 0.005; proportions alternate 0.49/0.51, so z = ∓2,
+    # every moving range of z is 4 (none screened): σz = 4/1.128, limits 0.5 ± 3·0.005·σz.
+    y, n = [4900, 5100] * 6, [10000] * 12
+    sigma_z = 4 / 1.128
+
+    # Act
+    prime = chart("pp", y, n)
+    plain = chart("p", y, n)
+
+    # Assert
+    point = prime.points[0]
+    assert point.cl == pytest.approx(0.5)
+    assert (point.lcl, point.ucl) == pytest.approx((0.5 - 0.015 * sigma_z, 0.5 + 0.015 * sigma_z))
+    assert (plain.points[0].lcl, plain.points[0].ucl) == pytest.approx((0.485, 0.515))
+    assert prime.dispersion[0].sigma_z == pytest.approx(sigma_z)
+    assert prime.dispersion[0].moving_ranges == 11
+    assert plain.overdispersed and prime.overdispersed  # 3.55 > limit(11) ≈ 1.44
+
+
+def test_u_prime_chart_by_hand_narrows_limits_when_underdispersed():
+    # Arrange: n = 100, ū = 1, σᵢ = 0.1; rates 0.98/1.02 give z = ∓0.2, moving ranges 0.4:
+    # σz = 0.4/1.128 < 1 -> narrower limits 1 ± 0.3·σz.
+    y, n = [98, 102] * 6, [100] * 12
+    sigma_z = 0.4 / 1.128
+
+    # Act
+    result = chart("up", y, n)
+
+    # Assert
+    point = result.points[0]
+    assert (point.lcl, point.ucl) == pytest.approx((1 - 0.3 * sigma_z, 1 + 0.3 * sigma_z))
+    assert not result.overdispersed
+
+
+# --------------------------------------------------------------------------- #
+# Over-dispersion (Laney's sigma z)
+# --------------------------------------------------------------------------- #
+def test_sigma_z_limit_values_stated_in_docstring():
+    # Arrange / Act
+    limits = [sigma_z_limit(m) for m in (8, 9, 11, 23, 35, 10**6)]
+
+    # Assert
+    assert limits[0] is None
+    assert limits[1:5] == pytest.approx([1.4903, 1.4450, 1.3101, 1.2521], abs=0.00005)
+    assert limits[5] == pytest.approx(2 / math.sqrt(math.pi) / 1.128, abs=0.002)  # E[σz] = 1.0003
+    assert limits[1:] == sorted(limits[1:], reverse=True)
+
+
+def test_nhs_accidents_are_overdispersed_and_p_prime_removes_false_signals():
+    # Arrange: qicharts2 vignette case 5 (Mohammed et al. 2013, 20 weeks, > 250 000 attendances a week)
+    given_input = REFERENCE_CASES["p_nhs_accidents"]["input"]
+
+    # Act
+    plain = chart("p", given_input["y"], given_input["n"])
+    prime = chart("pp", given_input["y"], given_input["n"])
+
+    # Assert
+    dispersion = plain.dispersion[0]
+    assert dispersion.sigma_z == pytest.approx(10.640421863496925, rel=1e-9)  # qicharts2, derived
+    assert dispersion.moving_ranges == 19
+    assert dispersion.limit == pytest.approx(sigma_z_limit(19))
+    assert plain.overdispersed and dispersion.overdispersed
+    assert plain.sigma_signals == 16
+    assert prime.sigma_signals == 0
+
+
+def test_hospital_infections_are_not_overdispersed():
+    # Arrange: qicharts2 hospital_infections, BFH urinary tract infections per risk day (σz = 1.04)
+    given_input = REFERENCE_CASES["up_hospital_infections_bfh_uti"]["input"]
+
+    # Act
+    result = chart("u", given_input["y"], given_input["n"])
+
+    # Assert
+    assert result.dispersion[0].sigma_z == pytest.approx(1.0411526032859109, rel=1e-9)
+    assert not result.overdispersed
+
+
+def test_overdispersion_rule_rarely_flags_binomial_data_and_flags_overdispersed_data():
+    # Arrange: 24 months of about 200-2000 patients; seeded so the outcome is fixed.
+    import random
+
+    rng = random.Random(20261129)
+
+    def series(spread: float) -> tuple[list[int], list[int]]:
+        n = [rng.randint(200, 2000) for _ in range(24)]
+        p = [min(max(rng.gauss(0.2, spread), 0.01), 0.99) for _ in n]
+        return [round(rng.gauss(k * q, math.sqrt(k * q * (1 - q)))) for k, q in zip(n, p, strict=True)], n
+
+    # Act
+    null_rate = sum(chart("p", *series(0.0)).overdispersed for _ in range(600)) / 600
+    over_rate = sum(chart("p", *series(0.04)).overdispersed for _ in range(100)) / 100
+
+    # Assert: nominal 5 % (5.3-6.2 % by simulation of the normal approximation)
+    assert 0.02 <= null_rate <= 0.10
+    assert over_rate >= 0.9
+
+
+def test_dispersion_only_for_p_and_u_kinds():
+    # Arrange
+    y, n = [3, 5, 4, 6, 2, 5, 4, 3, 6, 5], [50] * 10
+
+    # Act
+    kinds_with_dispersion = [kind for kind in ("run", "i", "c", "g", "t", "mr") if chart(kind, y, n).dispersion]
+    attribute = {kind: chart(kind, y, n).dispersion for kind in ("p", "u", "pp", "up")}
+
+    # Assert
+    assert kinds_with_dispersion == []
+    assert all(len(d) == 1 and d[0].sigma_z is not None for d in attribute.values())
+    assert not chart("i", y).overdispersed
+
+
+def test_laney_dispersion_equals_chart_dispersion_and_rejects_other_kinds():
+    # Arrange
+    given_input = REFERENCE_CASES["up_cdi_part"]["input"]
+
+    # Act
+    standalone = laney_dispersion("u", given_input["y"], given_input["n"], exclude=[20])
+    from_chart = chart("up", given_input["y"], given_input["n"], exclude=[20]).dispersion[0]
+
+    # Assert
+    assert standalone == from_chart
+    with pytest.raises(ValueError, match="P and U"):
+        laney_dispersion("i", given_input["y"], given_input["n"])
+
+
+# --------------------------------------------------------------------------- #
+# Values a kind cannot use are missing, never errors
+# --------------------------------------------------------------------------- #
+def test_t_chart_treats_non_positive_times_as_missing():
+    # Arrange: qicharts2 stops with "Time between events must be greater than zero"
+    y = [10, 0, -3, 20, None, float("nan"), 15]
+
+    # Act
+    result = chart("t", y)
+
+    # Assert
+    assert [p.y for p in result.points] == [10, None, None, 20, None, None, 15]
+    expected_cl = ((10 ** (1 / 3.6) + 20 ** (1 / 3.6) + 15 ** (1 / 3.6)) / 3) ** 3.6
+    assert all(p.cl == pytest.approx(expected_cl) for p in result.points)
+    assert result.last_part.n_useful == 3
+
+
+@pytest.mark.parametrize("kind", ["c", "g"])
+def test_c_and_g_charts_treat_negative_counts_as_missing_and_ignore_n(kind):
+    # Arrange
+    y, n = [4, -1, 6, "many", 11], [0, 1, None, 1, 1]
+
+    # Act
+    result = chart(kind, y, n)
+
+    # Assert
+    assert [p.y for p in result.points] == [4, None, 6, None, 11]
+    assert result.points[0].cl == (7 if kind == "c" else 6)  # mean (C) and median (G) of 4, 6, 11
+
+
+def test_p_chart_treats_impossible_proportions_as_missing():
+    # Arrange: 12 of 10 and -1 of 10 cannot be proportions
+    y, n = [1, 12, -1, 3], [10, 10, 10, 10]
+
+    # Act
+    result = chart("pp", y, n)
+
+    # Assert
+    assert [p.y for p in result.points] == [0.1, None, None, 0.3]
+    assert result.points[0].cl == pytest.approx(0.2)
+
+
+def test_u_chart_treats_negative_counts_and_non_positive_exposure_as_missing():
+    # Arrange
+    y, n = [2, -2, 3, 4], [100, 100, 0, 100]
+
+    # Act
+    result = chart("up", y, n)
+
+    # Assert
+    assert [p.y for p in result.points] == [0.02, None, None, 0.04]
+    assert result.points[0].cl == pytest.approx(0.03)
+
+
+def test_xbar_and_s_charts_treat_unusable_subgroups_as_missing():
+    # Arrange: sizes 0, 2.5 and None are no subgroups; a negative SD is unusable; a subgroup of
+    # one has a mean but no SD (its SD is ignored) and no limits.
+    means = [10.0, 11.0, 12.0, 13.0, 14.0, 15.0, 16.0]
+    sizes = [4, 0, 2.5, None, 4, 1, 4]
+    sds = [1.0, 1.0, 1.0, 1.0, -1.0, 9.0, 2.0]
+
+    # Act
+    xbar = chart("xbar", means, sizes, sd=sds)
+    s = chart("s", means, sizes, sd=sds)
+
+    # Assert: sizes 4 and 1 differ, so s̄ is pooled over the two usable SDs: √((3·1 + 3·4)/6)
+    assert [p.y for p in xbar.points] == [10.0, None, None, None, 14.0, 15.0, 16.0]
+    assert [p.y for p in s.points] == [1.0, None, None, None, None, None, 2.0]
+    assert xbar.points[0].cl == pytest.approx((4 * 10 + 4 * 14 + 15 + 4 * 16) / 13)
+    assert s.points[0].cl == pytest.approx(math.sqrt(15 / 6))
+    assert (xbar.points[5].lcl, xbar.points[5].ucl) == (None, None)
+    assert (s.points[4].lcl, s.points[4].ucl) == pytest.approx((0.0, b4(4) * math.sqrt(15 / 6)))
+
+
+def test_xbar_and_s_charts_need_sizes_and_sds():
+    # Arrange / Act / Assert
+    with pytest.raises(ValueError, match="subgroup sizes"):
+        chart("xbar", [1.0, 2.0])
+    with pytest.raises(ValueError, match="standard deviations"):
+        chart("s", [1.0, 2.0], [5, 5])
+    with pytest.raises(ValueError, match="same length"):
+        chart("s", [1.0, 2.0], [5, 5], sd=[1.0])
+
+
+def test_prime_charts_without_denominator_raise():
+    # Arrange / Act / Assert
+    with pytest.raises(ValueError, match="denominator"):
+        chart("pp", [1, 2, 3])
+
+
+# --------------------------------------------------------------------------- #
+# exclude
+# --------------------------------------------------------------------------- #
+def test_exclude_marks_points_and_ignores_indices_outside_the_series():
+    # Arrange
+    y = [10, 11, 10, 60, 11, 10, 11, 10, 11, 10]
+
+    # Act
+    result = chart("i", y, exclude=[4, 0, -1, 11, 4])
+
+    # Assert
+    assert result.exclude == (4,)
+    assert [p.excluded for p in result.points] == [False] * 3 + [True] + [False] * 6
+    assert result.points[3].y == 60 and not result.points[3].sigma_signal
+    assert result.points[3].ucl == result.points[0].ucl
+    assert result.points[0].cl == pytest.approx(94 / 9)
+    assert result.last_part.n_obs == 9
+    assert result.points[3].baseline  # in the period the limits come from, but not used
+
+
+def test_exclude_with_freeze_leaves_the_baseline_point_out():
+    # Arrange
+    y = [1, 2, 100, 3, 4, 50, 60]
+
+    # Act
+    result = chart("c", y, freeze=5, exclude=[3])
+
+    # Assert
+    assert result.points[0].cl == pytest.approx(2.5)
+    assert [p.baseline for p in result.points] == [True] * 5 + [False] * 2
+    assert [i + 1 for i, p in enumerate(result.points) if p.sigma_signal] == [6, 7]
+
+
+# --------------------------------------------------------------------------- #
+# Properties of the control chart kinds
+# --------------------------------------------------------------------------- #
+small_int = st.integers(min_value=-1000, max_value=1000)
+count = st.integers(min_value=0, max_value=500)
+
+
+@st.composite
+def series_for(draw, kind: str, *, allow_missing: bool = True, min_size: int = 0):
+    """(y, n, sd) valid for ``kind``, with some missing periods."""
+    size = draw(st.integers(min_value=min_size, max_value=30))
+    missing = draw(st.lists(st.booleans(), min_size=size, max_size=size)) if allow_missing else [False] * size
+    n = sd = None
+    if kind in ("run", "i", "mr"):
+        y = draw(st.lists(small_int, min_size=size, max_size=size))
+    elif kind in ("c", "g"):
+        y = draw(st.lists(count, min_size=size, max_size=size))
+    elif kind == "t":
+        y = draw(st.lists(st.integers(min_value=1, max_value=10**5), min_size=size, max_size=size))
+    elif kind in ("p", "pp", "u", "up"):
+        n = draw(st.lists(st.integers(min_value=1, max_value=5000), min_size=size, max_size=size))
+        top = 1 if kind in ("p", "pp") else 3
+        y = [draw(st.integers(min_value=0, max_value=top * k)) for k in n]
+    else:
+        y = draw(st.lists(st.floats(min_value=-1000, max_value=1000), min_size=size, max_size=size))
+        n = draw(st.lists(st.sampled_from([1, 2, 3, 5, 8]), min_size=size, max_size=size))
+        sd = draw(st.lists(st.floats(min_value=0, max_value=100), min_size=size, max_size=size))
+    y = [None if m else v for v, m in zip(y, missing, strict=True)]
+    return y, n, sd
+
+
+def _centre_lines(result: ChartResult, skip: int | None = None) -> list[tuple]:
+    return [(p.cl, p.lcl, p.ucl) for k, p in enumerate(result.points) if k != skip]
+
+
+def _assert_lines_close(got: list[tuple], expected: list[tuple], *, scale: float = 1.0) -> None:
+    assert len(got) == len(expected)
+    for g, e in zip(got, expected, strict=True):
+        for a, b in zip(g, e, strict=True):
+            assert _close(a, b, rel=1e-9, scale=scale), (got, expected)
+
+
+@given(data=st.data(), kind=st.sampled_from(KINDS))
+def test_limits_bracket_centre_for_every_kind(data, kind):
+    # Arrange
+    y, n, sd = data.draw(series_for(kind))
+    exclude = data.draw(st.lists(st.integers(min_value=1, max_value=31), max_size=3))
+
+    # Act
+    result = chart(kind, y, n, sd=sd, exclude=exclude)
+
+    # Assert
+    _assert_limits_bracket_centre(result)
+    if kind in ("p", "pp"):
+        assert all(p.ucl is None or p.ucl <= 1 for p in result.points)
+    if kind not in ("run", "i", "xbar"):  # limits of counts, rates, times and spreads are never negative
+        assert all(p.lcl is None or p.lcl >= 0 for p in result.points)
+
+
+@given(data=st.data(), kind=st.sampled_from([k for k in KINDS if k != "mr"]))
+def test_exclude_equals_removing_the_point_from_centre_and_limits(data, kind):
+    # Arrange
+    y, n, sd = data.draw(series_for(kind, allow_missing=kind not in ("xbar", "s"), min_size=1))
+    k = data.draw(st.integers(min_value=0, max_value=len(y) - 1))
+    if kind in ("xbar", "s"):  # same-size test looks at every subgroup, excluded ones too (as qicharts2)
+        assume(set(n[:k] + n[k + 1 :]) == set(n))
+
+    def without(values):
+        return None if values is None else values[:k] + values[k + 1 :]
+
+    # Act
+    excluded = chart(kind, y, n, sd=sd, exclude=[k + 1])
+    removed = chart(kind, without(y), without(n), sd=without(sd))
+
+    # Assert
+    _assert_lines_close(_centre_lines(excluded, skip=k), _centre_lines(removed))
+    assert excluded.parts == removed.parts
+    assert [d.sigma_z for d in excluded.dispersion] == pytest.approx([d.sigma_z for d in removed.dispersion])
+
+
+@given(y=st.lists(st.one_of(st.none(), small_int), min_size=2, max_size=30), data=st.data())
+def test_mr_exclude_leaves_out_that_moving_range_only(y, data):
+    # Arrange
+    k = data.draw(st.integers(min_value=1, max_value=len(y) - 1))
+    plain = chart("mr", y)
+    kept = [p.y for i, p in enumerate(plain.points) if i != k and p.y is not None]
+
+    # Act
+    result = chart("mr", y, exclude=[k + 1])
+
+    # Assert
+    assert [p.y for p in result.points] == [p.y for p in plain.points]
+    if kept:
+        assert result.points[0].cl == pytest.approx(sum(kept) / len(kept))
+        assert result.points[0].ucl == pytest.approx(3.267 * sum(kept) / len(kept))
+    else:
+        assert result.points[0].cl is None
+
+
+@given(
+    data=st.data(), kind=st.sampled_from(["run", "i", "mr", "t", "xbar", "s"]), factor=st.sampled_from([2, 1024, 3.7])
+)
+def test_centre_and_limits_scale_with_the_data(data, kind, factor):
+    # Arrange: a change of unit (e.g. minutes -> hours) scales everything (T: y ** (1/3.6) scales too)
+    y, n, sd = data.draw(series_for(kind))
+    scaled_y = [None if v is None else v * factor for v in y]
+    scaled_sd = None if sd is None else [v * factor for v in sd]
+
+    # Act
+    original = chart(kind, y, n, sd=sd)
+    scaled = chart(kind, scaled_y, n, sd=scaled_sd)
+
+    # Assert
+    expected = [tuple(None if v is None else v * factor for v in line) for line in _centre_lines(original)]
+    _assert_lines_close(_centre_lines(scaled), expected, scale=1000 * factor)
+    if factor != 3.7 and kind != "t":  # exact in binary floating point, so the runs analysis is identical
+        assert [dataclasses.replace(r, centre=None) for r in scaled.parts] == [
+            dataclasses.replace(r, centre=None) for r in original.parts
+        ]
+
+
+@given(data=st.data(), kind=st.sampled_from(["run", "i", "mr", "xbar", "s"]), shift=small_int)
+def test_centre_and_limits_shift_with_the_data(data, kind, shift):
+    # Arrange: I, run and Xbar move with a shift of the data; MR and S do not change at all
+    y, n, sd = data.draw(series_for(kind))
+    shifted = [None if v is None else v + shift for v in y]
+    moves = kind in ("run", "i", "xbar")
+
+    # Act
+    original = chart(kind, y, n, sd=sd)
+    moved = chart(kind, shifted, n, sd=sd)
+
+    # Assert
+    expected = [
+        tuple(None if v is None else v + (shift if moves else 0) for v in line) for line in _centre_lines(original)
+    ]
+    _assert_lines_close(_centre_lines(moved), expected, scale=10**6)
+
+
+@given(data=st.data(), kind=st.sampled_from(["u", "up"]), unit=st.sampled_from([10, 1000, 0.5]))
+def test_u_charts_follow_the_unit_of_exposure(data, kind, unit):
+    # Arrange: exposure in thousands of days instead of days -> rates, centre and limits × 1000
+    y, n, _ = data.draw(series_for(kind))
+    scaled_n = [k / unit for k in n]
+
+    # Act
+    original = chart(kind, y, n)
+    rescaled = chart(kind, y, scaled_n)
+
+    # Assert
+    expected = [tuple(None if v is None else v * unit for v in line) for line in _centre_lines(original)]
+    _assert_lines_close(_centre_lines(rescaled), expected, scale=unit)
+    assert [d.sigma_z for d in rescaled.dispersion] == pytest.approx([d.sigma_z for d in original.dispersion])
+
+
+@given(data=st.data(), kind=st.sampled_from(["p", "pp"]))
+def test_p_charts_mirror_when_counting_the_complement(data, kind):
+    # Arrange: counting "did not" instead of "did": p -> 1 − p, limits swap sides
+    y, n, _ = data.draw(series_for(kind))
+    complement = [None if v is None else k - v for v, k in zip(y, n, strict=True)]
+
+    # Act
+    original = chart(kind, y, n)
+    mirrored = chart(kind, complement, n)
+
+    # Assert
+    expected = [
+        (None if cl is None else 1 - cl, None if ucl is None else 1 - ucl, None if lcl is None else 1 - lcl)
+        for cl, lcl, ucl in _centre_lines(original)
+    ]
+    got = _centre_lines(mirrored)
+    for g, e in zip(got, expected, strict=True):
+        assert all((a is None and b is None) or a == pytest.approx(b, abs=1e-9) for a, b in zip(g, e, strict=True))
+
+
+@given(data=st.data(), kind=st.sampled_from(["c", "g", "p", "u"]))
+def test_centre_and_limits_of_counts_do_not_depend_on_order(data, kind):
+    # Arrange
+    y, n, _ = data.draw(series_for(kind, allow_missing=False, min_size=1))
+    order = data.draw(st.permutations(range(len(y))))
+
+    # Act
+    original = chart(kind, y, n)
+    shuffled = chart(kind, [y[i] for i in order], None if n is None else [n[i] for i in order])
+
+    # Assert
+    assert shuffled.points[0].cl == pytest.approx(original.points[0].cl)
+    for new_index, old_index in enumerate(order):
+        new, old = shuffled.points[new_index], original.points[old_index]
+        assert (new.lcl, new.ucl) == pytest.approx((old.lcl, old.ucl))
