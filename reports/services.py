@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from core.quarters import Quarter
 
+from .documents.render import ChartEngineMissing
 from .models import Report
 
 logger = logging.getLogger(__name__)
@@ -151,11 +152,21 @@ def run_report(*, report_id: int) -> str | None:
         from .documents import build_documents
 
         built = build_documents(report, progress=progress_reporter(report_id, token), built_at=timezone.now())
-    except Exception as exc:  # any failure is stored with its reason and shown on the reports page
+    except Exception as exc:  # any failure is stored with a Danish reason and shown on the reports page
         logger.exception("Report %s failed", report_id)
-        _fail(report_id, token, f"{type(exc).__name__}: {exc}")
+        _fail(report_id, token, failure_reason(exc))
         return Report.Status.FAILED
     return _finish(report, token, built)
+
+
+def failure_reason(exc: Exception) -> str:
+    """What the reports page says about a failed build: a Danish sentence, never a raw exception text (the
+    traceback is in the worker's log). A missing chart engine names its fix."""
+    if isinstance(exc, ChartEngineMissing):
+        return str(exc)
+    return _(
+        "Rapporten kunne ikke bygges (%(kind)s). Prøv igen; sker det igen, kan KDK se årsagen i serverens log."
+    ) % {"kind": type(exc).__name__}
 
 
 def _fail(report_id: int, token: uuid.UUID, reason: str) -> None:

@@ -7,11 +7,49 @@ import asyncio
 import atexit
 import base64
 import contextlib
+import os
+import shutil
 import threading
 from collections.abc import Coroutine
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+
+#: Browser names looked for on PATH when `CHROMIUM_PATH` is empty (Debian's package first).
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+
+
+class ChartEngineMissing(RuntimeError):
+    """No Chromium for the chart engine: the report cannot draw its charts. The message is Danish and names the fix."""
+
+
+def chromium_path() -> str:
+    """The browser the chart engine drives: the `CHROMIUM_PATH` setting, or the first of CHROMIUM_NAMES on PATH.
+
+    Raises ChartEngineMissing (with a Danish message that names the fix) when there is none.
+    """
+    configured = settings.CHROMIUM_PATH
+    if configured:
+        if os.path.isfile(configured) and os.access(configured, os.X_OK):
+            return configured
+        raise ChartEngineMissing(
+            _(
+                "Rapporten kan ikke tegne sine diagrammer: CHROMIUM_PATH peger på %(path)s, som ikke findes eller "
+                "ikke kan køres. Ret CHROMIUM_PATH, eller installér Chromium (Debian: apt-get install chromium)."
+            )
+            % {"path": configured}
+        )
+    for name in CHROMIUM_NAMES:
+        if found := shutil.which(name):
+            return found
+    raise ChartEngineMissing(
+        _(
+            "Rapporten kan ikke tegne sine diagrammer, fordi Chromium ikke er installeret på serveren. Installér "
+            "Chromium (Debian: apt-get install chromium), eller sæt CHROMIUM_PATH til browseren, og prøv igen."
+        )
+    )
+
 
 #: Size of a chart in a report (CSS pixels); the SVG scales without loss in the PDF.
 CHART_WIDTH = 900
@@ -55,7 +93,7 @@ class ChartSession:
         import kaleido
 
         # MathJax would come from a CDN; the charts use none.
-        session = kaleido.Kaleido(n=1, timeout=self.timeout, mathjax=False)
+        session = kaleido.Kaleido(n=1, timeout=self.timeout, mathjax=False, path=chromium_path())
         await session.open()
         return session
 

@@ -137,7 +137,8 @@ def test_failure_is_stored_with_its_reason(home, monkeypatch):
 
     report.refresh_from_db()
     assert report.status == Report.Status.FAILED
-    assert report.error == "RuntimeError: Chromium could not start"
+    assert report.error.startswith("Rapporten kunne ikke bygges (RuntimeError).")
+    assert "Chromium could not start" not in report.error  # the raw text stays in the log
     assert not report.pdf_file
 
 
