@@ -4,10 +4,11 @@ FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 UV_PYTHON_DOWNLOADS=never UV_LINK_MODE=copy \
     PATH="/app/.venv/bin:$PATH"
 
-# WeasyPrint (PDF) needs Pango; kaleido (chart SVGs in reports) drives Debian's Chromium.
+# WeasyPrint (PDF) needs Pango; kaleido (chart SVGs in reports) drives Debian's Chromium: system-packages.txt, the one
+# list that .ci/run and `make run` install too.
+COPY system-packages.txt /tmp/system-packages.txt
 RUN apt-get update \
- && apt-get install -y --no-install-recommends \
-      libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core chromium \
+ && grep -v '^\s*#' /tmp/system-packages.txt | xargs apt-get install -y --no-install-recommends \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

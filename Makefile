@@ -8,13 +8,17 @@ PY := .venv/bin/python
 TEST_DATABASE_URL ?= postgres://$(shell whoami)@127.0.0.1:5432/vaelgklogt
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: setup run test lint format messages bench bench-quick
+.PHONY: setup system run test lint format messages bench bench-quick
+
+# What reports need from Debian (system-packages.txt): installed when run as root, otherwise named.
+system:
+	@bash scripts/system-packages.sh
 
 setup:
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet uv
 	$(UV) sync --frozen
 
-run: setup
+run: setup system
 	DEBUG=true $(PY) manage.py migrate --noinput
 	DEBUG=true $(PY) manage.py seed_demo
 	DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000

@@ -280,6 +280,9 @@ for _name, _value, _low, _high in (
     if not _low <= _value <= _high:
         raise ImproperlyConfigured(f"{_name} must be between {_low} and {_high}, not {_value}")
 
+#: How often beat's sweep re-enqueues report jobs left pending or whose worker died (seconds).
+VAELGKLOGT_SWEEP_SECONDS = env_int("VAELGKLOGT_SWEEP_SECONDS", 300)
+
 CELERY_BEAT_SCHEDULE = {
     # Every department's quality-team report for the quarter that just ended.
     "quality-team-reports": {
@@ -296,7 +299,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=0, hour=7, day_of_month=VAELGKLOGT_REMINDER_DAY),
     },
     # Re-enqueue report jobs left pending or whose worker died.
-    "sweep-reports": {"task": "reports.sweep_reports", "schedule": 300.0},
+    "sweep-reports": {"task": "reports.sweep_reports", "schedule": float(VAELGKLOGT_SWEEP_SECONDS)},
 }
 
 LOGGING = {
