@@ -16,7 +16,8 @@ RUN pip install --no-cache-dir uv
 COPY pyproject.toml uv.lock ./
 RUN uv sync --frozen --no-dev
 COPY . .
-RUN DEBUG=true python manage.py collectstatic --noinput -v0
+# With DEBUG off, as the services run: the manifest storage (whitenoise) needs its manifest written here.
+RUN DEBUG=false SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput -v0
 
 RUN useradd --create-home --uid 1000 app && mkdir -p /data/media && chown -R app /data /app
 USER app
