@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "initiatives",
     "measurements",
     "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [

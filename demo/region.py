@@ -5,7 +5,7 @@
 `bulk_create`, and the monthly values with PostgreSQL's COPY (psycopg 3 `cursor.copy`; plain `bulk_create` on
 SQLite). A smaller `RegionScale` gives the same structure at any size (the tests use a tiny one).
 
-The data is shaped like `departments.demo` so that every page works on it: local teams (most established in Q1,
+The data is shaped like `demo.seed` so that every page works on it: local teams (most established in Q1,
 some later, some departments without), the 2026 selections with 0, 1, 2 and 3 initiatives in chosen sections, older
 initiatives still followed, measures of each kind and unit, values with a sustained shift after a dated action, and
 missing months (a measure with gaps starts correspondingly earlier, so it still holds exactly `months` values).
@@ -28,8 +28,8 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
 
+from demo.seed import DEMO_PASSWORD, NATIONAL, YEAR, add_months, last_complete_month
 from departments.access import Role
-from departments.demo import DEMO_PASSWORD, NATIONAL, YEAR, add_months, last_complete_month
 from departments.models import Department, Hospital, LocalTeam, Membership, Section, TeamMember
 from initiatives.models import Action, CrossHospitalSelection, Initiative, Meeting, NationalGoal, Recommendation
 from initiatives.national_goals import ensure_national_goals

@@ -3,7 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from departments.demo import DEMO_PASSWORD, USERS, seed
+from demo.seed import DEMO_PASSWORD, USERS, seed
 from measurements.summary import forget_all as forget_cached_summaries
 
 
@@ -39,7 +39,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<10} {role.label}{where} – {name}")
 
     def handle_region(self):
-        from departments.demo_region import NAMED_USERS, RegionSeedError, seed_region
+        from demo.region import NAMED_USERS, RegionSeedError, seed_region
 
         started = time.monotonic()
         try:
