@@ -28,12 +28,15 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
 
-from demo.seed import DEMO_PASSWORD, NATIONAL, YEAR, add_months, last_complete_month
 from departments.access import Role
 from departments.models import Department, Hospital, LocalTeam, Membership, Section, TeamMember
 from initiatives.models import Action, CrossHospitalSelection, Initiative, Meeting, NationalGoal, Recommendation
 from initiatives.national_goals import ensure_national_goals
 from measurements.models import Measure, Measurement, Unit
+from measurements.periods import add_months, last_complete_month
+
+from .content import DEMO_PASSWORD, NATIONAL, YEAR
+from .sampling import poisson
 
 
 @dataclass(frozen=True)
@@ -156,17 +159,6 @@ def _spread(total: int, buckets: int) -> list[int]:
     return [base + (1 if i < extra else 0) for i in range(buckets)]
 
 
-def _poisson(rng: random.Random, lam: float) -> int:
-    if lam > 30:
-        return max(0, round(rng.gauss(lam, math.sqrt(lam))))
-    limit, k, p = math.exp(-lam), 0, 1.0
-    while True:
-        p *= rng.random()
-        if p <= limit:
-            return k
-        k += 1
-
-
 def _series(rng, *, unit, level, after, shift_index, size, rate_per, count):
     """`count` (numerator, denominator) pairs; proportions by the normal approximation of the binomial (fast)."""
     for index in range(count):
@@ -177,9 +169,9 @@ def _series(rng, *, unit, level, after, shift_index, size, rate_per, count):
             yield min(n, max(0, round(rng.gauss(n * value, spread)))), n
         elif unit == Unit.RATE:
             exposure = max(10, round(rng.gauss(size, size * 0.08)))
-            yield _poisson(rng, value * exposure / rate_per), exposure
+            yield poisson(rng, value * exposure / rate_per), exposure
         else:
-            yield _poisson(rng, value), None
+            yield poisson(rng, value), None
 
 
 @transaction.atomic

@@ -3,7 +3,9 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from demo.seed import DEMO_PASSWORD, USERS, seed
+from demo.content import DEMO_PASSWORD, USERS
+from demo.region import NAMED_USERS, RegionSeedError, seed_region
+from demo.seed import seed
 from measurements.summary import forget_all as forget_cached_summaries
 
 
@@ -39,8 +41,6 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<10} {role.label}{where} – {name}")
 
     def handle_region(self):
-        from demo.region import NAMED_USERS, RegionSeedError, seed_region
-
         started = time.monotonic()
         try:
             counts = seed_region(timezone.localdate())
