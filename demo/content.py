@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from departments.access import Role
+from departments.models import TeamMember
 from measurements.models import Unit
 
 DEMO_PASSWORD = "demo"
@@ -542,4 +543,29 @@ USERS = [
     ("noegle", "Nanna (nøgleperson, demo)", Role.KEY_PERSON, "ORT"),
     ("udenfor", "Ulla (nøgleperson MED, demo)", Role.KEY_PERSON, "MED"),
     ("leder_med", "Mikkel (afdelingsledelse MED, demo)", Role.MANAGEMENT, "MED"),
+]
+
+# department code, username (None: a team member without a user account), name, title, role in the team
+TEAM_MEMBERS = [
+    ("ORT", None, "Hanne Holm (demo)", "Sygeplejerske, tovholder", TeamMember.Role.COORDINATOR),
+    ("ORT", "noegle", "", "Sygeplejerske", TeamMember.Role.KEY_PERSON),
+    ("ORT", "leder", "", "Ledende overlæge", TeamMember.Role.LEADER),
+    ("ORT", None, "Peter Lund (demo)", "Overlæge", TeamMember.Role.DOCTOR),
+    ("MED", "udenfor", "", "Sygeplejerske", TeamMember.Role.COORDINATOR),
+    ("AKA", None, "Tovholder AKA (demo)", "Sygeplejerske", TeamMember.Role.COORDINATOR),
+    ("KIR", None, "Tovholder KIR (demo)", "Sygeplejerske", TeamMember.Role.COORDINATOR),
+    ("BUA", None, "Tovholder BUA (demo)", "Sygeplejerske", TeamMember.Role.COORDINATOR),
+]
+
+# The year's inspiration meetings; meeting n has the first 6 + n departments not in NOT_AT_INSPIRATION as participants
+INSPIRATION_MEETINGS = [dt.date(YEAR, 3, 10), dt.date(YEAR, 6, 9), dt.date(YEAR, 10, 6)]
+NOT_AT_INSPIRATION = ("ONK", "KBA")
+
+# department code, dates, decisions of its quality-team meetings (kvalitetsteammøder)
+QUALITY_TEAM_MEETINGS = [
+    (
+        "ORT",
+        [dt.date(YEAR, 3, 20), dt.date(YEAR, 6, 20), dt.date(YEAR, 9, 20)],
+        "Fortsæt indsatsen; følg balancemålet (demo).",
+    ),
 ]

@@ -1,10 +1,13 @@
-"""The demo seed (`manage.py seed_demo`): every kind of data the pages need, and the same data when run twice."""
+"""The demo seed (`manage.py seed_demo`): every kind of data the pages need, the same data when run twice, and
+written through the domain's own services."""
 
 from io import StringIO
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from departments.access import access_for
 from departments.models import Department, LocalTeam
 from initiatives.models import CrossHospitalSelection, Initiative, Meeting, Recommendation
 from measurements.models import Measure, Measurement
@@ -43,3 +46,24 @@ def test_seed_demo_twice_gives_the_same_data():
     )
     assert first == second
     assert counts == (Initiative.objects.count(), Recommendation.objects.count(), LocalTeam.objects.count())
+
+
+@pytest.mark.django_db
+def test_seed_demo_writes_through_the_domain_services():
+    call_command("seed_demo", stdout=StringIO())
+    # The write service keeps a history row for every value, entered by someone who may enter the department's.
+    assert Measurement.history.count() == Measurement.objects.count() > 400
+    User = get_user_model()
+    for user_id, department_id in set(
+        Measurement.objects.values_list("entered_by", "measure__initiative__department").distinct()
+    ):
+        access = access_for(User.objects.get(pk=user_id))
+        assert access.all_departments_editable or department_id in access.enter
+    # Every initiative was selected, and moved on, through the initiative services: each has its status changes.
+    assert not Initiative.objects.filter(status_changes__isnull=True).exists()
+    anchored = Initiative.objects.get(status="anchored")
+    assert list(anchored.status_changes.order_by("pk").values_list("status", flat=True)) == [
+        "implementing",
+        "implemented",
+        "anchored",
+    ]

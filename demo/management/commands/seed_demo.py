@@ -1,3 +1,5 @@
+"""`manage.py seed_demo`: the demo data (through the domain's services), or `--scale region` in bulk."""
+
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -6,7 +8,6 @@ from django.utils import timezone
 from demo.content import DEMO_PASSWORD, USERS
 from demo.region import NAMED_USERS, RegionSeedError, seed_region
 from demo.seed import seed
-from measurements.summary import forget_all as forget_cached_summaries
 
 
 class Command(BaseCommand):
@@ -28,7 +29,6 @@ class Command(BaseCommand):
         if options["scale"] == "region":
             return self.handle_region()
         counts = seed(timezone.localdate())
-        forget_cached_summaries()  # the seed writes values in bulk, past the model signals
         self.stdout.write(
             self.style.SUCCESS(
                 "Demodata klar: {hospitals} sygehuse, {departments} afdelinger, {sections} afsnit, "
