@@ -129,5 +129,5 @@ def connect_signals() -> None:
 
 
 def forget_all() -> None:
-    """Drop every cached result (after bulk writes that bypass `touch`, e.g. re-seeding demo data)."""
+    """Drop every cached result (after bulk writes over stored values that bypass `touch`)."""
     MeasureSummary.objects.update(stamp=F("stamp") + 1, payload=None)
