@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from departments.models import Department, Membership
 
-#: The demo users both scales have (departments.demo and departments.demo_region).
+#: The demo users both scales have (demo.seed and demo.region).
 FLOOR_USER = "noegle"
 DASHBOARD_USER = "leder"
 STATUS_USER = "kdk"

@@ -8,7 +8,7 @@ in `MeasureSummary` and recomputes only the measures whose values changed:
   drops its payload, atomically with the write: `Measurement.save()` and `.delete()` (any path: the write service's
   creates and deletes, the admin, fixtures) through the post_save/post_delete receivers connected here; writes that
   bypass model signals call `touch(measure_ids)` themselves (the write service's conditional UPDATE of a changed
-  value); bulk loaders call `forget_all()` (`seed_demo`).
+  value); bulk loaders that write over stored values call `forget_all()`.
 * `cached(measures, key=…, compute=…)` returns each measure's payload: the stored one when its `key` (everything
   else the result depends on: the month, the measure's settings, the language…) matches, otherwise `compute`'s
   result, which is stored only if the stamp read *before* computing is still current. So a save that commits while
@@ -129,5 +129,5 @@ def connect_signals() -> None:
 
 
 def forget_all() -> None:
-    """Drop every cached result (after bulk writes that bypass `touch`, e.g. re-seeding demo data)."""
+    """Drop every cached result (after bulk writes over stored values that bypass `touch`)."""
     MeasureSummary.objects.update(stamp=F("stamp") + 1, payload=None)

@@ -1,4 +1,4 @@
-"""Settings, health probes, demo data and the start page."""
+"""Settings, health probes, the start page and the catalogue import (demo data: tests/demo/)."""
 
 import os
 import subprocess
@@ -9,9 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from departments.models import Department, LocalTeam
-from initiatives.models import CrossHospitalSelection, Initiative, Meeting, Recommendation
-from measurements.models import Measure, Measurement
+from initiatives.models import Recommendation
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -62,41 +60,6 @@ def test_readyz_names_a_down_broker(client, settings):
     body = response.json()
     assert body["failing"] == ["broker"]
     assert body["checks"]["database"] == "ok"
-
-
-@pytest.mark.django_db
-def test_seed_demo_on_empty_database_creates_every_kind_of_data():
-    call_command("seed_demo", stdout=StringIO())
-    assert Department.objects.count() >= 12
-    assert Department.objects.filter(local_team__isnull=True).exists()
-    assert LocalTeam.objects.filter(established_on__month__gt=3).exists()
-    selections = sorted(d.initiatives.filter(year=2026).count() for d in Department.objects.all())
-    assert {0, 1, 2, 3} <= set(selections)
-    assert set(Measure.objects.values_list("kind", flat=True)) == {"outcome", "process", "balancing"}
-    assert set(Measure.objects.values_list("unit", flat=True)) == {"proportion", "count", "rate"}
-    for measure in Measure.objects.all():
-        assert measure.measurements.dates("month", "month").count() >= 24 - 2
-    assert Recommendation.objects.filter(kind="local").exists()
-    assert CrossHospitalSelection.objects.filter(year=2026).exists()
-    assert Meeting.objects.filter(kind="inspiration", date__year=2026).count() == 3
-    # Only recommendations taken from a public page carry its address; every other one is marked as an example.
-    assert not Recommendation.objects.filter(is_example=False, source_url="").exists()
-    assert not Recommendation.objects.filter(is_example=True).exclude(source_url="").exists()
-
-
-@pytest.mark.django_db
-def test_seed_demo_twice_gives_the_same_data():
-    call_command("seed_demo", stdout=StringIO())
-    first = list(
-        Measurement.objects.order_by("pk").values_list("pk", "measure__code", "month", "numerator", "denominator")
-    )
-    counts = (Initiative.objects.count(), Recommendation.objects.count(), LocalTeam.objects.count())
-    call_command("seed_demo", stdout=StringIO())
-    second = list(
-        Measurement.objects.order_by("pk").values_list("pk", "measure__code", "month", "numerator", "denominator")
-    )
-    assert first == second
-    assert counts == (Initiative.objects.count(), Recommendation.objects.count(), LocalTeam.objects.count())
 
 
 @pytest.mark.django_db

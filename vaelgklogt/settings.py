@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "goals",
     "reports",
     "dashboards",
+    "demo",
 ]
 
 MIDDLEWARE = [

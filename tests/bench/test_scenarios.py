@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from bench import scenarios
-from departments.demo_region import RegionScale, seed_region
+from demo.region import RegionScale, seed_region
 from departments.models import Department, Hospital
 from initiatives.models import CrossHospitalSelection, Initiative, Meeting, Recommendation
 from measurements.models import Measurement

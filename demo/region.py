@@ -3,9 +3,12 @@
 `seed_region(today)` fills an empty database with 5 hospitals, 150 departments, 400 sections, 5,000 measures with
 120 monthly values each (600,000 values) and 1,000 users in a few minutes: every table is written with
 `bulk_create`, and the monthly values with PostgreSQL's COPY (psycopg 3 `cursor.copy`; plain `bulk_create` on
-SQLite). A smaller `RegionScale` gives the same structure at any size (the tests use a tiny one).
+SQLite). A smaller `RegionScale` gives the same structure at any size (the tests use a tiny one). Unlike `demo.seed`
+it does not go through the write services: they write one row at a time with its checks and history, which for
+600,000 values would take tens of minutes instead of seconds; this data exists to measure the pages, not the writes.
+`seed_region` reads as the list of its steps.
 
-The data is shaped like `departments.demo` so that every page works on it: local teams (most established in Q1,
+The data is shaped like `demo.seed` so that every page works on it: local teams (most established in Q1,
 some later, some departments without), the 2026 selections with 0, 1, 2 and 3 initiatives in chosen sections, older
 initiatives still followed, measures of each kind and unit, values with a sustained shift after a dated action, and
 missing months (a measure with gaps starts correspondingly earlier, so it still holds exactly `months` values).
@@ -28,12 +31,15 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.months import add_months, last_complete_month
 from departments.access import Role
-from departments.demo import DEMO_PASSWORD, NATIONAL, YEAR, add_months, last_complete_month
 from departments.models import Department, Hospital, LocalTeam, Membership, Section, TeamMember
 from initiatives.models import Action, CrossHospitalSelection, Initiative, Meeting, NationalGoal, Recommendation
 from initiatives.national_goals import ensure_national_goals
 from measurements.models import Measure, Measurement, Unit
+
+from .content import DEMO_PASSWORD, INSPIRATION_MEETINGS, NATIONAL, YEAR
+from .sampling import poisson
 
 
 @dataclass(frozen=True)
@@ -152,19 +158,9 @@ def _department_layout(scale: RegionScale) -> list[tuple[int, int, int]]:
 
 
 def _spread(total: int, buckets: int) -> list[int]:
+    """`total` split over `buckets` as evenly as whole numbers go, the larger shares first."""
     base, extra = divmod(total, buckets)
     return [base + (1 if i < extra else 0) for i in range(buckets)]
-
-
-def _poisson(rng: random.Random, lam: float) -> int:
-    if lam > 30:
-        return max(0, round(rng.gauss(lam, math.sqrt(lam))))
-    limit, k, p = math.exp(-lam), 0, 1.0
-    while True:
-        p *= rng.random()
-        if p <= limit:
-            return k
-        k += 1
 
 
 def _series(rng, *, unit, level, after, shift_index, size, rate_per, count):
@@ -177,25 +173,59 @@ def _series(rng, *, unit, level, after, shift_index, size, rate_per, count):
             yield min(n, max(0, round(rng.gauss(n * value, spread)))), n
         elif unit == Unit.RATE:
             exposure = max(10, round(rng.gauss(size, size * 0.08)))
-            yield _poisson(rng, value * exposure / rate_per), exposure
+            yield poisson(rng, value * exposure / rate_per), exposure
         else:
-            yield _poisson(rng, value), None
+            yield poisson(rng, value), None
 
 
 @transaction.atomic
 def seed_region(today: dt.date, scale: RegionScale = REGION) -> dict[str, int]:
-    """Fill an EMPTY database with region-scale data; refuses when departments exist already."""
+    """Fill an EMPTY database with region-scale data; refuses when departments exist already.
+
+    Each step writes one part in bulk and hands on what the later steps need.
+    """
+    _refuse_unless_empty(scale)
+    now = timezone.now()
+    end = last_complete_month(today)
+    hospitals, departments, layout = _hospitals_and_departments(scale)
+    sections = _sections(scale, hospitals, departments, layout)
+    people = _users(scale, departments, layout)
+    _teams(departments, people)
+    national, opt_outs, cross = _catalogue(departments)
+    plans = _initiatives(scale, departments, sections, national, opt_outs, cross)
+    shifts = _actions(plans, end=end)
+    measures, value_plans = _measures(scale, plans, departments, layout, people, shifts, end=end, now=now)
+    value_count = _write_values(_value_rows(measures, value_plans, now=now))
+    _meetings(departments)
+    _refresh_planner_statistics()
+    return {
+        "hospitals": len(hospitals),
+        "departments": len(departments),
+        "sections": len(sections),
+        "initiatives": len(plans),
+        "measures": len(measures),
+        "values": value_count,
+        "users": len(people.users),
+    }
+
+
+def _refuse_unless_empty(scale: RegionScale) -> None:
+    """The region seed writes in bulk with fixed codes: only a sensible scale, and only into a database without
+    departments."""
     scale.check()
     if Department.objects.exists():
         raise RegionSeedError(
             "Databasen har allerede afdelinger. Regionsdata lægges kun i en tom database "
             "(brug en ny database, eller tøm den med 'manage.py flush')."
         )
-    rng = random.Random("region")
-    now = timezone.now()
-    end = last_complete_month(today)
 
-    # Hospitals, departments, sections.
+
+def _hospitals_and_departments(scale: RegionScale):
+    """The hospitals (the region's five, then numbered ones), and each specialty as a department at every hospital;
+    every fourth department also works at the next hospital.
+
+    Returns the hospitals, the departments and their layout (specialty, hospital, repeat) by index.
+    """
     hospital_rows = HOSPITALS[: scale.hospitals] + [
         (f"sygehus{n}", f"Sygehus {n} (demo)") for n in range(len(HOSPITALS) + 1, scale.hospitals + 1)
     ]
@@ -214,12 +244,17 @@ def seed_region(today: dt.date, scale: RegionScale = REGION) -> dict[str, int]:
     Through.objects.bulk_create(
         [Through(department=d, hospital=hospitals[h]) for d, (_s, h, _r) in zip(departments, layout, strict=True)]
         + [
-            # every fourth department also has sections at the next hospital
             Through(department=d, hospital=hospitals[(h + 1) % scale.hospitals])
             for i, (d, (_s, h, _r)) in enumerate(zip(departments, layout, strict=True))
             if i % 4 == 3 and scale.hospitals > 1
         ]
     )
+    return hospitals, departments, layout
+
+
+def _sections(scale: RegionScale, hospitals, departments, layout) -> list[Section]:
+    """The sections, spread evenly over the departments: wards, an outpatient clinic, a day unit, in turn. A
+    department at two hospitals has its second section at the other one."""
     section_rows = []
     for i, (department, count) in enumerate(zip(departments, _spread(scale.sections, scale.departments), strict=True)):
         home = layout[i][1]
@@ -236,13 +271,20 @@ def seed_region(today: dt.date, scale: RegionScale = REGION) -> dict[str, int]:
                     code=f"{code}{number}" if kind == Section.Kind.WARD or number > 1 else code,
                 )
             )
-    sections = Section.objects.bulk_create(section_rows)
-    sections_of = {}
-    for section in sections:
-        sections_of.setdefault(section.department_id, []).append(section)
+    return Section.objects.bulk_create(section_rows)
 
-    # Users and roles: the demo users, a few more KDK and hospital-management users, one manager per department,
-    # then key persons spread over the departments.
+
+@dataclass
+class _People:
+    users: list  # in creation order: the named demo users first
+    named: dict  # username → user, for the demo users
+    key_persons: dict  # department id → its key persons
+    managers: dict  # department id → its managers
+
+
+def _users(scale: RegionScale, departments, layout) -> _People:
+    """The demo users, a few more KDK and hospital-management users, one manager per department, then key persons
+    spread over the departments; each with one role."""
     med_index = next((i for i, (s, _h, _r) in enumerate(layout) if SPECIALTIES[s][0] == "med"), 1)
     User = get_user_model()
     password = make_password(DEMO_PASSWORD)  # hashed once: 1,000 PBKDF2 runs would take minutes
@@ -287,8 +329,12 @@ def seed_region(today: dt.date, scale: RegionScale = REGION) -> dict[str, int]:
         elif role == Role.MANAGEMENT:
             managers.setdefault(department.pk, []).append(user)
     named = {row[0]: user for row, user in zip(NAMED_USERS, users, strict=False)}
+    return _People(users=users, named=named, key_persons=key_persons, managers=managers)
 
-    # Local teams (Mål 2): most in Q1, some later, every tenth department without.
+
+def _teams(departments, people: _People) -> None:
+    """Local teams (Mål 2): most established in Q1, some later, every tenth department without. A team has a
+    tovholder, the department's other key persons and managers, and a doctor."""
     teams = LocalTeam.objects.bulk_create(
         [
             LocalTeam(
@@ -303,21 +349,21 @@ def seed_region(today: dt.date, scale: RegionScale = REGION) -> dict[str, int]:
     )
     members = []
     for team in teams:
-        people = key_persons.get(team.department_id, [])
-        leaders = managers.get(team.department_id, [])
+        key_persons = people.key_persons.get(team.department_id, [])
+        leaders = people.managers.get(team.department_id, [])
         if team.department_id == departments[0].pk:
             # as in the demo: the first department's tovholder is not a user; noegle is a key person in the team
             members.append(
                 TeamMember(team=team, name="Hanne Holm (demo)", title="Sygeplejerske", role=TeamMember.Role.COORDINATOR)
             )
-            people = [named["noegle"]]
-        elif people:
+            key_persons = [people.named["noegle"]]
+        elif key_persons:
             members.append(
-                TeamMember(team=team, user=people[0], title="Sygeplejerske", role=TeamMember.Role.COORDINATOR)
+                TeamMember(team=team, user=key_persons[0], title="Sygeplejerske", role=TeamMember.Role.COORDINATOR)
             )
-            people = people[1:]
+            key_persons = key_persons[1:]
         members += [
-            TeamMember(team=team, user=p, title="Sygeplejerske", role=TeamMember.Role.KEY_PERSON) for p in people
+            TeamMember(team=team, user=p, title="Sygeplejerske", role=TeamMember.Role.KEY_PERSON) for p in key_persons
         ]
         members += [
             TeamMember(team=team, user=u, title="Ledende overlæge", role=TeamMember.Role.LEADER) for u in leaders
@@ -325,7 +371,13 @@ def seed_region(today: dt.date, scale: RegionScale = REGION) -> dict[str, int]:
         members.append(TeamMember(team=team, name="Læge (demo)", title="Overlæge", role=TeamMember.Role.DOCTOR))
     TeamMember.objects.bulk_create(members)
 
-    # Catalogue: the demo's national recommendations, generated examples, and local opt-outs.
+
+def _catalogue(departments):
+    """The demo's national recommendations and generated examples, an opt-out in every fifth department (half of
+    them shared), and the year's cross-hospital recommendation ("Medicinafhentning", as in the demo).
+
+    Returns the national recommendations, the opt-outs by department id, and the cross-hospital recommendation.
+    """
     national = Recommendation.objects.bulk_create(
         [
             Recommendation(
@@ -351,82 +403,42 @@ def seed_region(today: dt.date, scale: RegionScale = REGION) -> dict[str, int]:
             for n in range(1, EXTRA_NATIONAL + 1)
         ]
     )
-    opt_outs = {
-        d.pk: rec
-        for d, rec in zip(
-            departments[2::5],
-            Recommendation.objects.bulk_create(
-                [
-                    Recommendation(
-                        kind=Recommendation.Kind.LOCAL,
-                        owner_department=d,
-                        title=f"Fravalg af rutinekontrol, {d.name} (eksempel)",
-                        text="Eksempel: Kontrollen foretages efter klinisk behov i stedet for rutinemæssigt.",
-                        rationale="Eksempel: Kontrollen foretages efter klinisk behov i stedet for rutinemæssigt.",
-                        year=YEAR,
-                        is_example=True,
-                        shared=n % 2 == 0,
-                    )
-                    for n, d in enumerate(departments[2::5])
-                ]
-            ),
-            strict=True,
-        )
-    }
-    cross = national[0]  # "Medicinafhentning", as in the demo
+    owners = departments[2::5]
+    rationale = "Eksempel: Kontrollen foretages efter klinisk behov i stedet for rutinemæssigt."
+    opt_outs = Recommendation.objects.bulk_create(
+        [
+            Recommendation(
+                kind=Recommendation.Kind.LOCAL,
+                owner_department=d,
+                title=f"Fravalg af rutinekontrol, {d.name} (eksempel)",
+                text=rationale,
+                rationale=rationale,
+                year=YEAR,
+                is_example=True,
+                shared=n % 2 == 0,
+            )
+            for n, d in enumerate(owners)
+        ]
+    )
+    cross = national[0]
     CrossHospitalSelection.objects.create(year=YEAR, recommendation=cross)
+    return national, {d.pk: rec for d, rec in zip(owners, opt_outs, strict=True)}, cross
 
-    # Initiatives: the year's selections (measured or not yet), and older ones still followed.
-    plans = []  # (initiative, section list, measure count, has action)
+
+def _initiatives(scale: RegionScale, departments, sections, national, opt_outs, cross) -> list[tuple]:
+    """Each department's selections for the year (0–3, measured or not yet) and older initiatives still followed,
+    with their sections and national-goal tags; each department gets its share of the measures.
+
+    Returns the plans: (saved initiative, its sections, how many measures it gets).
+    """
+    sections_of = {}
+    for section in sections:
+        sections_of.setdefault(section.department_id, []).append(section)
+    plans = []
     for i, (department, measure_count) in enumerate(
         zip(departments, _spread(scale.measures, scale.departments), strict=True)
     ):
-        selected = SELECTIONS_PATTERN[i % len(SELECTIONS_PATTERN)]
-        own = sections_of[department.pk]
-        recs, used = [], set()
-        if department.pk in opt_outs and selected:
-            recs.append(opt_outs[department.pk])
-        if i % 2 == 0 and selected:
-            recs.append(cross)
-        offset = i * 7
-        while len(recs) < selected:
-            rec = national[offset % len(national)]
-            offset += 1
-            if rec not in recs:
-                recs.append(rec)
-        recs = recs[:selected]
-        current = min(measure_count, MEASURES_PER_INITIATIVE * selected)
-        per_initiative = _spread(current, selected) if selected else []
-        if selected == 1 and i % 4 == 3 and measure_count > 1:
-            per_initiative = [0]  # selected but not measured yet ("Ikke målt endnu")
-        for k, (rec, count) in enumerate(zip(recs, per_initiative, strict=True)):
-            status = [Initiative.Status.IMPLEMENTING, Initiative.Status.PLANNED, Initiative.Status.IMPLEMENTED][
-                (i + k) % 3
-            ]
-            if count:
-                status = Initiative.Status.IMPLEMENTING if status == Initiative.Status.PLANNED else status
-            chosen = own[k % len(own) : k % len(own) + 1 + (i + k) % 2] or own[:1]
-            plans.append(
-                (Initiative(department=department, recommendation=rec, year=YEAR, status=status), chosen, count)
-            )
-            used.add((rec.pk, YEAR))
-        remaining = measure_count - sum(per_initiative)
-        j = 0
-        while remaining > 0:
-            if j > len(national) * PAST_YEARS:
-                raise RegionSeedError("For mange målinger pr. afdeling til katalogets anbefalinger.")
-            year = YEAR - 1 - j % PAST_YEARS
-            rec = national[(offset + j) % len(national)]
-            j += 1
-            if (rec.pk, year) in used:
-                continue
-            used.add((rec.pk, year))
-            count = min(remaining, MEASURES_PER_INITIATIVE)
-            remaining -= count
-            status = [Initiative.Status.ANCHORED, Initiative.Status.IMPLEMENTED, Initiative.Status.STOPPED][j % 3]
-            plans.append(
-                (Initiative(department=department, recommendation=rec, year=year, status=status), own[:1], count)
-            )
+        plans += _department_plans(i, department, measure_count, sections_of[department.pk], national, opt_outs, cross)
     for initiative, _chosen, _count in plans:
         initiative.status_changed_on = dt.date(initiative.year, 2, 1)
         initiative.aim = f"Fra udgangsniveau til målet inden december {initiative.year} (demo)."
@@ -449,26 +461,101 @@ def seed_region(today: dt.date, scale: RegionScale = REGION) -> dict[str, int]:
             for extra in range(1 + n % 2)
         ]
     )
+    return plans
 
-    # Actions: one per measured initiative, after which its measures shift.
-    action_month = {}
-    action_rows = []
+
+def _department_plans(i: int, department, measure_count: int, own, national, opt_outs, cross) -> list[tuple]:
+    """The initiatives (unsaved) of the i-th department: this year's selections — its opt-out and the cross-hospital
+    recommendation first where it has them — then past years' initiatives until its measures are placed."""
+    plans = []
+    selected = SELECTIONS_PATTERN[i % len(SELECTIONS_PATTERN)]
+    recs, used = [], set()
+    if department.pk in opt_outs and selected:
+        recs.append(opt_outs[department.pk])
+    if i % 2 == 0 and selected:
+        recs.append(cross)
+    offset = i * 7
+    while len(recs) < selected:
+        rec = national[offset % len(national)]
+        offset += 1
+        if rec not in recs:
+            recs.append(rec)
+    recs = recs[:selected]
+    current = min(measure_count, MEASURES_PER_INITIATIVE * selected)
+    per_initiative = _spread(current, selected) if selected else []
+    if selected == 1 and i % 4 == 3 and measure_count > 1:
+        per_initiative = [0]  # selected but not measured yet ("Ikke målt endnu")
+    for k, (rec, count) in enumerate(zip(recs, per_initiative, strict=True)):
+        status = [Initiative.Status.IMPLEMENTING, Initiative.Status.PLANNED, Initiative.Status.IMPLEMENTED][(i + k) % 3]
+        if count:
+            status = Initiative.Status.IMPLEMENTING if status == Initiative.Status.PLANNED else status
+        chosen = own[k % len(own) : k % len(own) + 1 + (i + k) % 2] or own[:1]
+        plans.append((Initiative(department=department, recommendation=rec, year=YEAR, status=status), chosen, count))
+        used.add((rec.pk, YEAR))
+    remaining = measure_count - sum(per_initiative)
+    j = 0
+    while remaining > 0:
+        if j > len(national) * PAST_YEARS:
+            raise RegionSeedError("For mange målinger pr. afdeling til katalogets anbefalinger.")
+        year = YEAR - 1 - j % PAST_YEARS
+        rec = national[(offset + j) % len(national)]
+        j += 1
+        if (rec.pk, year) in used:
+            continue
+        used.add((rec.pk, year))
+        count = min(remaining, MEASURES_PER_INITIATIVE)
+        remaining -= count
+        status = [Initiative.Status.ANCHORED, Initiative.Status.IMPLEMENTED, Initiative.Status.STOPPED][j % 3]
+        plans.append((Initiative(department=department, recommendation=rec, year=year, status=status), own[:1], count))
+    return plans
+
+
+def _actions(plans, *, end: dt.date) -> dict[int, dt.date]:
+    """One action (tiltag) for two of every three measured initiatives, 6–23 months back.
+
+    Returns, by initiative id, the first month its measures shift in (the month after the action).
+    """
+    shifts, rows = {}, []
     for n, (initiative, _chosen, count) in enumerate(plans):
         if not count or n % 3 == 2:
             continue
         month = add_months(end, -(6 + n % 18))
-        action_month[initiative.pk] = add_months(month, 1)
-        action_rows.append(
+        shifts[initiative.pk] = add_months(month, 1)
+        rows.append(
             Action(initiative=initiative, date=month + dt.timedelta(days=9), text="Ny instruks og undervisning (demo)")
         )
-    Action.objects.bulk_create(action_rows)
+    Action.objects.bulk_create(rows)
+    return shifts
 
-    # Measures: every shape in turn; a measure with gaps starts earlier, so each holds exactly `months` values.
-    measure_rows, plans_by_measure = [], []
+
+@dataclass(frozen=True)
+class _ValuePlan:
+    """How to generate one measure's values: `span` months from `start`, skipping the `gaps` (indexes), shifting
+    after `shift` (a month, or None), entered by `who`."""
+
+    gaps: list[int]
+    span: int
+    start: dt.date
+    shift: dt.date | None
+    level: float
+    size: int
+    rate_per: int
+    sections: list
+    who: object
+
+
+def _measures(scale: RegionScale, plans, departments, layout, people: _People, shifts, *, end, now):
+    """Every initiative's measures, taking the shapes in turn; every sixth has missing months and starts that much
+    earlier, so each holds exactly `scale.months` values.
+
+    Returns the saved measures and, for each, how to generate its values (see `_value_rows`).
+    """
+    rng = random.Random("region")
+    measure_rows, value_plans = [], []
     specialty_of = {d.pk: SPECIALTIES[s][2] for d, (s, _h, _r) in zip(departments, layout, strict=True)}
     for initiative, chosen, count in plans:
         department = initiative.department
-        people = key_persons.get(department.pk) or [None]
+        key_person = (people.key_persons.get(department.pk) or [None])[0]
         who = specialty_of[department.pk]
         for k in range(count):
             kind, unit, direction, level, size, rate_per = MEASURE_SHAPES[k % len(MEASURE_SHAPES)]
@@ -495,61 +582,61 @@ def seed_region(today: dt.date, scale: RegionScale = REGION) -> dict[str, int]:
                     numerator_definition="Antal hændelser i måneden (demo).",
                     denominator_definition="" if unit == Unit.COUNT else "Antal patienter/sengedage (demo).",
                     data_source="Sundhedsplatformen, udtræk (demo)",
-                    responsible=people[0],
+                    responsible=key_person,
                     created_at=now,
                 )
             )
-            shift = action_month.get(initiative.pk)
-            plans_by_measure.append((gaps, span, start, shift, level, size, rate_per, chosen, people[0]))
-    measures = Measure.objects.bulk_create(measure_rows)
-
-    # Values: COPY on PostgreSQL (seconds for 600,000 rows), bulk_create elsewhere.
-    def rows():
-        for measure, (gaps, span, start, shift, level, size, rate_per, chosen, who) in zip(
-            measures, plans_by_measure, strict=True
-        ):
-            section_id = chosen[0].pk if measure.per_section else None
-            after = None
-            shift_index = span
-            if shift is not None:
-                after = level * (0.6 if measure.direction == "lower" else 1.4)
-                after = min(after, 0.95) if measure.unit == Unit.PROPORTION else after
-                shift_index = (shift.year - start.year) * 12 + shift.month - start.month
-            values = _series(
-                random.Random(measure.code),
-                unit=measure.unit,
-                level=level,
-                after=after,
-                shift_index=shift_index,
-                size=size,
-                rate_per=rate_per,
-                count=span,
+            value_plans.append(
+                _ValuePlan(gaps, span, start, shifts.get(initiative.pk), level, size, rate_per, chosen, key_person)
             )
-            skip = set(gaps)
-            for index, (numerator, denominator) in enumerate(values):
-                if index in skip:
-                    continue
-                month = add_months(start, index)
-                yield (
-                    measure.pk,
-                    section_id,
-                    month,
-                    numerator,
-                    denominator,
-                    str(measure.unit),
-                    "",
-                    1,
-                    who and who.pk,
-                    now,
-                )
+    return Measure.objects.bulk_create(measure_rows), value_plans
 
-    value_count = _write_values(rows())
 
-    # Meetings: the year's three inspiration meetings and each department's quality-team meetings.
+def _value_rows(measures, value_plans, *, now):
+    """Every measure's monthly values as rows of `COPY_COLUMNS`, generated one measure at a time."""
+    for measure, plan in zip(measures, value_plans, strict=True):
+        section_id = plan.sections[0].pk if measure.per_section else None
+        after = None
+        shift_index = plan.span
+        if plan.shift is not None:
+            after = plan.level * (0.6 if measure.direction == "lower" else 1.4)
+            after = min(after, 0.95) if measure.unit == Unit.PROPORTION else after
+            shift_index = (plan.shift.year - plan.start.year) * 12 + plan.shift.month - plan.start.month
+        values = _series(
+            random.Random(measure.code),
+            unit=measure.unit,
+            level=plan.level,
+            after=after,
+            shift_index=shift_index,
+            size=plan.size,
+            rate_per=plan.rate_per,
+            count=plan.span,
+        )
+        skip = set(plan.gaps)
+        for index, (numerator, denominator) in enumerate(values):
+            if index in skip:
+                continue
+            yield (
+                measure.pk,
+                section_id,
+                add_months(plan.start, index),
+                numerator,
+                denominator,
+                str(measure.unit),
+                "",
+                1,
+                plan.who and plan.who.pk,
+                now,
+            )
+
+
+def _meetings(departments) -> None:
+    """The year's three inspiration meetings (more departments at each), and each department's quarterly
+    quality-team meetings."""
     inspiration = Meeting.objects.bulk_create(
         [
             Meeting(kind=Meeting.Kind.INSPIRATION, date=date, title=f"Inspirationsmøde {n} ({YEAR})")
-            for n, date in enumerate([dt.date(YEAR, 3, 10), dt.date(YEAR, 6, 9), dt.date(YEAR, 10, 6)], start=1)
+            for n, date in enumerate(INSPIRATION_MEETINGS, start=1)
         ]
     )
     Participants = Meeting.participants.through
@@ -575,19 +662,13 @@ def seed_region(today: dt.date, scale: RegionScale = REGION) -> dict[str, int]:
         ]
     )
 
+
+def _refresh_planner_statistics() -> None:
+    """Fresh PostgreSQL planner statistics for the big tables, so the first pages are planned for their size."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             for model in (Measurement, Measure, Initiative, Section, Department, Membership):
-                cursor.execute(f"ANALYZE {model._meta.db_table}")  # fresh planner statistics for the big tables
-    return {
-        "hospitals": len(hospitals),
-        "departments": len(departments),
-        "sections": len(sections),
-        "initiatives": len(initiatives),
-        "measures": len(measures),
-        "values": value_count,
-        "users": len(users),
-    }
+                cursor.execute(f"ANALYZE {model._meta.db_table}")
 
 
 COPY_COLUMNS = (
@@ -605,6 +686,7 @@ COPY_COLUMNS = (
 
 
 def _write_values(rows, batch: int = 20000) -> int:
+    """Write rows of `COPY_COLUMNS`: PostgreSQL COPY (seconds for 600,000 rows), `bulk_create` in batches elsewhere."""
     count = 0
     if connection.vendor == "postgresql":
         sql = f"COPY {Measurement._meta.db_table} ({', '.join(COPY_COLUMNS)}) FROM STDIN"

@@ -8,8 +8,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db.models import Count
 
+from demo.region import RegionScale, RegionSeedError, seed_region
 from departments.access import Role, access_for
-from departments.demo_region import RegionScale, RegionSeedError, seed_region
 from departments.models import Department, Hospital, LocalTeam, Membership, Section
 from goals import status
 from initiatives.models import Action, CrossHospitalSelection, Initiative, Meeting

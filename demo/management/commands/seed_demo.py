@@ -1,10 +1,13 @@
+"""`manage.py seed_demo`: the demo data (through the domain's services), or `--scale region` in bulk."""
+
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from departments.demo import DEMO_PASSWORD, USERS, seed
-from measurements.summary import forget_all as forget_cached_summaries
+from demo.content import DEMO_PASSWORD, USERS
+from demo.region import NAMED_USERS, RegionSeedError, seed_region
+from demo.seed import seed
 
 
 class Command(BaseCommand):
@@ -26,7 +29,6 @@ class Command(BaseCommand):
         if options["scale"] == "region":
             return self.handle_region()
         counts = seed(timezone.localdate())
-        forget_cached_summaries()  # the seed writes values in bulk, past the model signals
         self.stdout.write(
             self.style.SUCCESS(
                 "Demodata klar: {hospitals} sygehuse, {departments} afdelinger, {sections} afsnit, "
@@ -39,8 +41,6 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<10} {role.label}{where} – {name}")
 
     def handle_region(self):
-        from departments.demo_region import NAMED_USERS, RegionSeedError, seed_region
-
         started = time.monotonic()
         try:
             counts = seed_region(timezone.localdate())
