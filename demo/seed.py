@@ -6,7 +6,7 @@ passes the rules real data passes and leaves the same trail (history, status cha
 * teams and their members: `departments.services`;
 * the national catalogue: the CSV import KDK uses (`initiatives.catalogue`); opt-outs, the cross-hospital
   recommendation, initiatives and their status changes, meetings: `initiatives.services`; actions:
-  `initiatives.actions`;
+  `initiatives.services`;
 * measures: `measurements.definitions`; every monthly value: `measurements.services.measurement_record_many`.
   Each month's values are recorded on that month's last day, as a key person would have done then — before the
   month locked (`measurements.locking`).
@@ -32,7 +32,6 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
-from initiatives.actions import action_create
 
 from core.months import add_months, last_complete_month
 from departments.access import Role
@@ -43,6 +42,7 @@ from initiatives.models import Action, Initiative, Meeting, NationalGoal, Recomm
 from initiatives.national_goals import ensure_national_goals
 from initiatives.services import (
     START_STATUSES,
+    action_create,
     cross_hospital_set,
     initiative_change_status,
     initiative_select,
