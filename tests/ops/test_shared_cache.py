@@ -20,7 +20,7 @@ MARK = "Fra den delte cache"
 
 
 def _chart_keys(client: redis.Redis) -> list[bytes]:
-    return [key for key in client.scan_iter(match="*vk:chart:*")]
+    return list(client.scan_iter(match="*vk:chart:*"))
 
 
 def test_two_web_processes_share_remembered_charts_and_see_each_others_saves(transactional_db, home, tmp_path):
