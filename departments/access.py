@@ -36,6 +36,8 @@ class Access:
     enter: frozenset[int]
     manage: frozenset[int]
     roles: frozenset[str]
+    #: Departments the user manages by their role (afdelingsledelse), without the tovholdere of `manage`.
+    managed_by_role: frozenset[int] = frozenset()
 
     @property
     def is_kdk(self) -> bool:
@@ -76,6 +78,7 @@ def access_for(user) -> Access:
         enter=member_of,
         manage=managed | coordinating,
         roles=roles,
+        managed_by_role=managed,
     )
     user._vk_access = access
     return access
@@ -136,3 +139,27 @@ def get_scoped_or_404(queryset, **lookup):
         return queryset.get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError):
         raise ScopedNotFound(queryset.model, lookup) from None
+
+
+# --- named predicates: who may do what (used by views, services and templates alike) --------------------------------
+
+
+def may_enter(user, department_id: int) -> bool:
+    """Enter monthly values for the department, mark its months reported, explain its gaps and questioned values, and
+    ask for a locked month to be reopened: the department's key persons and management, and KDK."""
+    access = access_for(user)
+    return access.all_departments_editable or department_id in access.enter
+
+
+def may_approve(user, department_id: int) -> bool:
+    """Approve (and withdraw the approval of) the department's quarter and flag its values *til opfølgning*:
+    the department's management and KDK — not key persons, not the team's tovholder."""
+    access = access_for(user)
+    if access.all_departments_editable:
+        return True
+    return Role.MANAGEMENT in access.roles and department_id in access.managed_by_role
+
+
+def may_decide_reopen(user) -> bool:
+    """Grant or refuse requests to reopen a locked month: KDK only."""
+    return access_for(user).is_kdk

@@ -34,6 +34,19 @@ def month_range(start: dt.date, end: dt.date) -> list[dt.date]:
     return months
 
 
+def quarter_of(month: dt.date) -> str:
+    """The quarter a month belongs to, written as report periods are: `2026Q3`."""
+    return f"{month.year}Q{(month.month - 1) // 3 + 1}"
+
+
+def quarter_months(quarter: str) -> list[dt.date]:
+    """`2026Q3` → the first days of July, August and September 2026 (ValueError for anything else)."""
+    year, number = int(quarter[:4]), int(quarter[5:])
+    if quarter[4] not in "Qq" or not 1 <= number <= 4 or len(quarter) != 6:
+        raise ValueError(quarter)
+    return [dt.date(year, number * 3 - 2 + offset, 1) for offset in range(3)]
+
+
 def measure_months(measure, *, today: dt.date) -> list[dt.date]:
     """The months for which `measure` is due, oldest first, up to the last completed month."""
     start = measure.start_month or dt.date(measure.initiative.year, 1, 1)
