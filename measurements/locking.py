@@ -63,24 +63,34 @@ class Locks:
 
     def __init__(self, *, today: dt.date):
         self.today = today
-        self._reopened: dict[int, frozenset[dt.date]] = {}
+        self._reopened: dict[int, dict[dt.date, dt.date | None]] = {}
 
     def preload(self, department_ids) -> None:
         wanted = [pk for pk in set(department_ids) if pk not in self._reopened]
         if not wanted:
             return
-        changes = LockChange.objects.filter(department_id__in=wanted).only(
-            "id", "department_id", "month", "kind", "changed_at", "open_until"
+        changes = list(
+            LockChange.objects.filter(department_id__in=wanted).only(
+                "id", "department_id", "month", "kind", "changed_at", "open_until"
+            )
         )
         latest = _latest_kinds(changes, self.today)
+        until = {}
+        for change in sorted(changes, key=lambda c: (c.changed_at, c.pk)):
+            until[(change.department_id, change.month)] = change.open_until
         for pk in wanted:
-            self._reopened[pk] = frozenset(
-                month
+            self._reopened[pk] = {
+                month: until[(department_id, month)]
                 for (department_id, month), kind in latest.items()
                 if department_id == pk and kind == LockChange.Kind.REOPENED
-            )
+            }
 
     def reopened(self, department_id: int) -> frozenset[dt.date]:
+        self.preload([department_id])
+        return frozenset(self._reopened[department_id])
+
+    def reopened_until(self, department_id: int) -> dict[dt.date, dt.date | None]:
+        """Reopened month → the last day it stays open (None: until KDK locks it again)."""
         self.preload([department_id])
         return self._reopened[department_id]
 

@@ -38,7 +38,7 @@ from django.utils.translation import gettext as _
 from departments import access
 from departments.access import may_approve, may_decide_reopen
 
-from . import checks, summary
+from . import checks, signals, summary
 from .locking import Locks, lock_date, locked_message, month_label
 from .models import (
     FollowUpFlag,
@@ -826,9 +826,12 @@ def quarter_approve(*, department, quarter: str, seen: int | None, by) -> Quarte
             department=department, quarter=quarter, status=QuarterApproval.Status.APPROVED
         ).exists():
             raise ValidationError({"quarter": _("Kvartalet er allerede godkendt.")})
-        return QuarterApproval.objects.create(
+        approval = QuarterApproval.objects.create(
             department=department, quarter=quarter, approved_by=by, approved_at=timezone.now()
         )
+        # Apps above this one react (reports rebuilds the department's quality-team report) once it is committed.
+        transaction.on_commit(lambda: signals.quarter_approved.send(sender=QuarterApproval, approval=approval))
+        return approval
 
 
 @transaction.atomic

@@ -2,7 +2,7 @@ import datetime as dt
 
 from django.urls import path, register_converter
 
-from . import views
+from . import quality_views, views
 
 
 class MonthConverter:
@@ -22,6 +22,21 @@ class MonthConverter:
 
 register_converter(MonthConverter, "month")
 
+
+class QuarterConverter:
+    """`2026Q3` in a URL, kept as the string."""
+
+    regex = r"\d{4}Q[1-4]"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value) -> str:
+        return str(value)
+
+
+register_converter(QuarterConverter, "quarter")
+
 app_name = "measurements"
 
 urlpatterns = [
@@ -36,4 +51,22 @@ urlpatterns = [
     path("laaste-maaneder/", views.locks, name="locks"),
     path("laaste-maaneder/genaabn/", views.lock_reopen, name="lock_reopen"),
     path("laaste-maaneder/laas/", views.lock_relock, name="lock_relock"),
+    # data quality and sign-off (issue 14)
+    path("spoergsmaal/<int:pk>/forklar/", quality_views.explain, name="explain"),
+    path("vaerdi/<int:pk>/opfoelgning/", quality_views.flag_set, name="flag_set"),
+    path("opfoelgning/<int:pk>/afslut/", quality_views.flag_clear, name="flag_clear"),
+    path("datakvalitet/", quality_views.quality_all, name="quality_all"),
+    path("afdeling/<int:pk>/datakvalitet/", quality_views.quality, name="quality"),
+    path("afdeling/<int:pk>/indberetning/<month:month>/", quality_views.month, name="month"),
+    path("afdeling/<int:pk>/indberetning/<month:month>/hul/", quality_views.gap, name="gap"),
+    path("afdeling/<int:pk>/indberetning/<month:month>/indberet/", quality_views.month_report, name="month_report"),
+    path("<int:pk>/maaned/<month:month>/genaabning/", quality_views.reopen_ask, name="reopen_ask"),
+    path("genaabninger/", quality_views.reopen_requests, name="reopen_requests"),
+    path("genaabninger/<int:pk>/", quality_views.reopen_decide_view, name="reopen_decide"),
+    path("afdeling/<int:pk>/godkendelse/<quarter:quarter>/", quality_views.approval, name="approval"),
+    path(
+        "afdeling/<int:pk>/godkendelse/<quarter:quarter>/tilbagekald/",
+        quality_views.approval_withdraw,
+        name="approval_withdraw",
+    ),
 ]
