@@ -698,7 +698,7 @@ def month_mark_reported(*, department, month: dt.date, by, today: dt.date | None
         report, _created = MonthReport.objects.get_or_create(
             department=department,
             month=month,
-            defaults={"reported_by": by, "reported_at": now, "on_time": timezone.localdate(now) < lock_date(month)},
+            defaults={"reported_by": by, "reported_at": now, "on_time": today < lock_date(month)},
         )
     return report
 
