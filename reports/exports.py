@@ -392,12 +392,11 @@ def status_xlsx(data: StatusExport) -> bytes:
         ws = wb.create_sheet(_sheet_title(entry.row.department, taken))
         _table(ws, DEPARTMENT_HEADERS, _department_rows(entry), formats)
 
-    _data_quality_sheets(wb, data)
-
     raw = wb.create_sheet("Rådata")
     _table(
         raw, RAW_HEADERS, _raw_rows(data), {7: MONTH_FORMAT, 8: INTEGER_FORMAT, 9: INTEGER_FORMAT, 13: DATETIME_FORMAT}
     )
+    _data_quality_sheets(wb, data)
     wb.properties.title = data.title
     wb.properties.creator = "Vælg Klogt"
     buffer = io.BytesIO()
