@@ -550,7 +550,9 @@ def _question_values(saved: list[tuple[Clean, Measurement]], *, by, now) -> None
     for measure_id, section_id, month, numerator, denominator in rows:
         history[measure_id][(section_id, month)] = (numerator, denominator)
     existing = {c.measurement_id: c for c in ValueCheck.objects.filter(measurement__in=[m for _c, m in saved])}
-    drop, create = [], []
+    # One write per saved value (an upsert of its question, or a delete of the old one), whatever the data: the
+    # entry save runs the same number of queries whether or not a value is questioned.
+    unquestioned, upserts = [], []
     for clean, measurement in saved:
         values = history[clean.measure.pk]
         section_id = getattr(clean.section, "pk", None)
@@ -564,21 +566,23 @@ def _question_values(saved: list[tuple[Clean, Measurement]], *, by, now) -> None
         )
         old = existing.get(measurement.pk)
         if question is None:
-            if old:
-                drop.append(old.pk)
+            unquestioned.append(measurement.pk)
             continue
         if old and old.kind == question.kind and old.message == question.message and old.explained:
             continue  # already answered, and the question is the same
-        if old:
-            drop.append(old.pk)
-        check = ValueCheck(measurement=measurement, kind=question.kind, message=question.message[:300])
+        check = ValueCheck(measurement=measurement, kind=question.kind, message=question.message[:300], created_at=now)
         if clean.comment:  # the comment written with the value is its explanation
             check.explanation, check.explained_by, check.explained_at = clean.comment, by, now
-        create.append(check)
-    if drop:
-        ValueCheck.objects.filter(pk__in=drop).delete()
-    if create:
-        ValueCheck.objects.bulk_create(create)
+        upserts.append(check)
+    if unquestioned:
+        ValueCheck.objects.filter(measurement_id__in=unquestioned).delete()
+    if upserts:
+        ValueCheck.objects.bulk_create(
+            upserts,
+            update_conflicts=True,
+            unique_fields=["measurement"],
+            update_fields=["kind", "message", "explanation", "explained_by", "explained_at", "created_at"],
+        )
 
 
 def _text(value, *, field: str, required: str, max_length: int) -> str:
