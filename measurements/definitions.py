@@ -144,6 +144,8 @@ def _clean(
     baseline_start: dt.date | None,
     baseline_end: dt.date | None,
     responsible,
+    expected_min: Decimal | None = None,
+    expected_max: Decimal | None = None,
 ) -> dict:
     errors: dict = {}
     if not name.strip():
@@ -176,6 +178,12 @@ def _clean(
             errors["rate_per"] = _("Skriv, pr. hvor mange raten opgøres, fx 1000 for pr. 1.000 sengedage.")
     else:
         rate_per = 1
+    if expected_min is not None and expected_min < 0:
+        errors["expected_min"] = _("Det forventede kan ikke være negativt.")
+    if expected_max is not None and unit == Unit.PROPORTION and expected_max > 100:
+        errors["expected_max"] = _("For en andel angives det forventede i procent mellem 0 og 100.")
+    if expected_min is not None and expected_max is not None and expected_min > expected_max:
+        errors["expected_max"] = _("Forventet højst skal være mindst lige så stort som forventet mindst.")
     if target is not None:
         if target < 0:
             errors["target"] = _("Målet kan ikke være negativt.")
@@ -248,6 +256,8 @@ def measure_create(
     baseline_start: dt.date | None = None,
     baseline_end: dt.date | None = None,
     responsible=None,
+    expected_min: Decimal | None = None,
+    expected_max: Decimal | None = None,
     by,
 ) -> Measure:
     """Define a measure for the initiative; an empty code gets the next free default (e.g. ORT-RBO-01)."""
@@ -269,6 +279,8 @@ def measure_create(
         baseline_start=baseline_start,
         baseline_end=baseline_end,
         responsible=responsible,
+        expected_min=expected_min,
+        expected_max=expected_max,
     )
     measure = Measure(
         initiative=initiative,
@@ -276,6 +288,8 @@ def measure_create(
         unit=unit,
         direction=direction,
         target=target,
+        expected_min=expected_min,
+        expected_max=expected_max,
         per_section=per_section,
         responsible=responsible,
         **_texts(name, operational_definition, numerator_definition, denominator_definition, data_source),
@@ -307,6 +321,8 @@ def measure_update(
     baseline_start: dt.date | None = None,
     baseline_end: dt.date | None = None,
     responsible=None,
+    expected_min: Decimal | None = None,
+    expected_max: Decimal | None = None,
     by,
 ) -> Measure:
     """Change a measure's definition; its unit and per-section choice are fixed once values exist."""
@@ -329,6 +345,8 @@ def measure_update(
         baseline_start=baseline_start,
         baseline_end=baseline_end,
         responsible=responsible,
+        expected_min=expected_min,
+        expected_max=expected_max,
     )
     values = _texts(name, operational_definition, numerator_definition, denominator_definition, data_source)
     values.update(
@@ -336,6 +354,8 @@ def measure_update(
         unit=unit,
         direction=direction,
         target=target,
+        expected_min=expected_min,
+        expected_max=expected_max,
         per_section=per_section,
         responsible=responsible,
         **cleaned,
