@@ -10,6 +10,7 @@ from departments.access import access_for, get_scoped_or_404, require, sees_hosp
 from departments.models import Department, Hospital
 from goals import status
 from initiatives.selectors import cross_hospital_for
+from measurements import dataquality
 from measurements.models import Measure
 
 from . import selectors as queries
@@ -33,6 +34,7 @@ def start(request):
         "rows": rows,
         "totals": status.totals(rows) if access.sees_hospital_group else None,
         "has_departments": Department.objects.exists(),
+        "waiting": dataquality.waiting_for(request.user, today=today),
     }
     return render(request, "dashboards/start.html", context)
 
@@ -64,8 +66,26 @@ def department_dashboard(request, pk):
         "year": year,
         "years": queries.available_years(today),
         "cross": cross_hospital_for(year),
+        **_sign_off(department.pk, year=year, today=today),
     }
     return render(request, "dashboards/department_dashboard.html", context)
+
+
+def _sign_off(department_id: int, *, year: int, today) -> dict:
+    """Timeliness of the year's months and the last ended quarter's approval (measurements.dataquality)."""
+    months = dataquality.timeliness_by_department(
+        [department_id], dataquality.year_months_due(year, today=today), today=today
+    )[department_id]
+    quarter = dataquality.quarter_to_approve(today)
+    approval = dataquality.approvals_by_department([department_id], quarter).get(department_id)
+    return {
+        "timeliness": months,
+        "timeliness_summary": dataquality.summarise(months),
+        "approval_quarter": quarter,
+        "approval_quarter_label": dataquality.quarter_label(quarter),
+        "approval_text": dataquality.approval_text(approval),
+        "approval": approval,
+    }
 
 
 @login_required
@@ -107,7 +127,17 @@ def hospital_status(request):
     hospitals = list(Hospital.objects.order_by("name"))
     hospital = next((h for h in hospitals if str(h.pk) == request.GET.get("hospital", "")), None)
     rows = status.department_rows(status.visible_departments(request.user, hospital=hospital), year=year, today=today)
+    ids = [row.department.pk for row in rows]
+    timeliness = dataquality.timeliness_by_department(ids, dataquality.year_months_due(year, today=today), today=today)
+    quarter = dataquality.quarter_to_approve(today)
+    approvals = dataquality.approvals_by_department(ids, quarter)
+    for row in rows:
+        row.timeliness_summary = dataquality.summarise(timeliness[row.department.pk])
+        row.approval_text = dataquality.approval_text(approvals.get(row.department.pk))
+        row.approved = row.department.pk in approvals
     context = {
+        "approval_quarter": quarter,
+        "approval_quarter_label": dataquality.quarter_label(quarter),
         "rows": rows,
         "totals": status.totals(rows),
         "year": year,

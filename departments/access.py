@@ -37,6 +37,8 @@ class Access:
     enter: frozenset[int]
     manage: frozenset[int]
     roles: frozenset[str]
+    #: Departments the user manages by their role (afdelingsledelse), without the tovholdere of `manage`.
+    managed_by_role: frozenset[int] = frozenset()
 
     @property
     def is_kdk(self) -> bool:
@@ -77,6 +79,7 @@ def access_for(user) -> Access:
         enter=member_of,
         manage=managed | coordinating,
         roles=roles,
+        managed_by_role=managed,
     )
     user._vk_access = access
     return access
@@ -213,3 +216,17 @@ def department_to_steer(user, raw_pk):
     only = list(departments[:2])
     require(bool(only))
     return (only[0] if len(only) == 1 else None), departments
+
+
+def may_approve(user, department_id: int) -> bool:
+    """Approve (and withdraw the approval of) the department's quarter and flag its values *til opfølgning*:
+    the department's management and KDK — not key persons, not the team's tovholder."""
+    access = access_for(user)
+    if access.all_departments_editable:
+        return True
+    return Role.MANAGEMENT in access.roles and department_id in access.managed_by_role
+
+
+def may_decide_reopen(user) -> bool:
+    """Grant or refuse requests to reopen a locked month: KDK only."""
+    return access_for(user).is_kdk

@@ -14,6 +14,8 @@ NAVIGATION = [
     ("initiatives:catalogue", _("Katalog"), lambda a: True),
     ("dashboards:hospital_status", _("Status for sygehusene"), lambda a: a.sees_hospital_group),
     ("reports:list", _("Rapporter"), lambda a: True),
+    ("measurements:quality_all", _("Datakvalitet"), lambda a: a.sees_hospital_group),
+    ("measurements:reopen_requests", _("Genåbninger"), lambda a: a.is_kdk),
     ("audit:list", _("Adgangslog"), lambda a: a.is_kdk),
     ("admin:index", _("Administration"), lambda a: a.is_kdk),
 ]

@@ -225,6 +225,13 @@ class AuditEvent(models.Model):
         REPORT_DOWNLOAD = "report_download", _("Rapport hentet")
         ROLES_CHANGED = "roles_changed", _("Roller ændret")
         USER_DISABLED = "user_disabled", _("Bruger deaktiveret")
+        REOPEN_REQUESTED = "reopen_requested", _("Genåbning ønsket")
+        REOPEN_GRANTED = "reopen_granted", _("Genåbning imødekommet")
+        REOPEN_REFUSED = "reopen_refused", _("Genåbning afvist")
+        MONTH_REPORTED = "month_reported", _("Måned indberettet")
+        QUARTER_APPROVED = "quarter_approved", _("Kvartal godkendt")
+        APPROVAL_WITHDRAWN = "approval_withdrawn", _("Godkendelse trukket tilbage")
+        FOLLOW_UP = "follow_up", _("Til opfølgning")
 
     class Outcome(models.TextChoices):
         SUCCESS = "success", _("Lykkedes")

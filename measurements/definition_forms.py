@@ -99,6 +99,22 @@ class MeasureForm(forms.Form):
         localize=True,
         help_text=_("Det tal, I vil nå. Procent for andele (fx 20), antal pr. måned, eller pr. N for rater."),
     )
+    expected_min = forms.DecimalField(
+        label=_("Forventet mindst"),
+        required=False,
+        max_digits=12,
+        decimal_places=2,
+        localize=True,
+        help_text=_("Tal under dette gemmes, men der spørges til dem. I samme enhed som målet. Tom: ingen grænse."),
+    )
+    expected_max = forms.DecimalField(
+        label=_("Forventet højst"),
+        required=False,
+        max_digits=12,
+        decimal_places=2,
+        localize=True,
+        help_text=_("Tal over dette gemmes, men der spørges til dem. I samme enhed som målet. Tom: ingen grænse."),
+    )
     per_section = forms.BooleanField(
         label=_("Måles pr. afsnit"),
         required=False,

@@ -147,6 +147,9 @@ class MeasureDefinition:
     baseline_start: dt.date | None = None
     baseline_end: dt.date | None = None
     responsible: object = None
+    #: The expected range (data-quality warnings): a value outside it is saved and questioned.
+    expected_min: Decimal | None = None
+    expected_max: Decimal | None = None
 
 
 def _clean(*, initiative: Initiative, measure: Measure | None, definition: MeasureDefinition) -> dict:
@@ -156,6 +159,7 @@ def _clean(*, initiative: Initiative, measure: Measure | None, definition: Measu
     numerator_definition, denominator_definition = d.numerator_definition, d.denominator_definition
     rate_per, target, per_section, responsible = d.rate_per, d.target, d.per_section, d.responsible
     start_month, end_month, baseline_start, baseline_end = d.start_month, d.end_month, d.baseline_start, d.baseline_end
+    expected_min, expected_max = d.expected_min, d.expected_max
     if not name.strip():
         errors["name"] = _("Giv målingen et navn, fx “Andel opererede med blærekateter”.")
     code = code.strip().upper()
@@ -186,6 +190,12 @@ def _clean(*, initiative: Initiative, measure: Measure | None, definition: Measu
             errors["rate_per"] = _("Skriv, pr. hvor mange raten opgøres, fx 1000 for pr. 1.000 sengedage.")
     else:
         rate_per = 1
+    if expected_min is not None and expected_min < 0:
+        errors["expected_min"] = _("Det forventede kan ikke være negativt.")
+    if expected_max is not None and unit == Unit.PROPORTION and expected_max > 100:
+        errors["expected_max"] = _("For en andel angives det forventede i procent mellem 0 og 100.")
+    if expected_min is not None and expected_max is not None and expected_min > expected_max:
+        errors["expected_max"] = _("Forventet højst skal være mindst lige så stort som forventet mindst.")
     if target is not None:
         if target < 0:
             errors["target"] = _("Målet kan ikke være negativt.")
@@ -225,7 +235,10 @@ _TEXT_FIELDS = ("name", "operational_definition", "numerator_definition", "denom
 
 def _fields(definition: MeasureDefinition, cleaned: dict) -> dict:
     """The model fields of a definition: texts stripped, the cleaned values (code, months, rate) applied."""
-    values = {field: getattr(definition, field) for field in ("kind", "unit", "direction", "target", "per_section")}
+    values = {
+        field: getattr(definition, field)
+        for field in ("kind", "unit", "direction", "target", "expected_min", "expected_max", "per_section")
+    }
     values["responsible"] = definition.responsible
     values.update({field: getattr(definition, field).strip() for field in _TEXT_FIELDS})
     values.update(cleaned)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -36,14 +37,21 @@ def is_past_lock_date(month: dt.date, *, today: dt.date) -> bool:
     return today >= lock_date(month)
 
 
-def _latest_kinds(changes) -> dict[tuple[int, dt.date], str]:
-    """(department id, month) → kind of the latest change, from changes in any order."""
+def _effective_kind(change, today: dt.date | None) -> str:
+    """A reopening granted for a number of days (`open_until`) counts as a relock from the day after."""
+    if change.kind == LockChange.Kind.REOPENED and change.open_until and today and today > change.open_until:
+        return LockChange.Kind.LOCKED
+    return change.kind
+
+
+def _latest_kinds(changes, today: dt.date | None = None) -> dict[tuple[int, dt.date], str]:
+    """(department id, month) → kind of the latest change (as in force on `today`), from changes in any order."""
     latest: dict[tuple[int, dt.date], tuple] = {}
     for change in changes:
         key = (change.department_id, change.month)
         rank = (change.changed_at, change.pk)
         if key not in latest or rank > latest[key][0]:
-            latest[key] = (rank, change.kind)
+            latest[key] = (rank, _effective_kind(change, today))
     return {key: kind for key, (_rank, kind) in latest.items()}
 
 
@@ -55,24 +63,34 @@ class Locks:
 
     def __init__(self, *, today: dt.date):
         self.today = today
-        self._reopened: dict[int, frozenset[dt.date]] = {}
+        self._reopened: dict[int, dict[dt.date, dt.date | None]] = {}
 
     def preload(self, department_ids) -> None:
         wanted = [pk for pk in set(department_ids) if pk not in self._reopened]
         if not wanted:
             return
-        changes = LockChange.objects.filter(department_id__in=wanted).only(
-            "id", "department_id", "month", "kind", "changed_at"
+        changes = list(
+            LockChange.objects.filter(department_id__in=wanted).only(
+                "id", "department_id", "month", "kind", "changed_at", "open_until"
+            )
         )
-        latest = _latest_kinds(changes)
+        latest = _latest_kinds(changes, self.today)
+        until = {}
+        for change in sorted(changes, key=lambda c: (c.changed_at, c.pk)):
+            until[(change.department_id, change.month)] = change.open_until
         for pk in wanted:
-            self._reopened[pk] = frozenset(
-                month
+            self._reopened[pk] = {
+                month: until[(department_id, month)]
                 for (department_id, month), kind in latest.items()
                 if department_id == pk and kind == LockChange.Kind.REOPENED
-            )
+            }
 
     def reopened(self, department_id: int) -> frozenset[dt.date]:
+        self.preload([department_id])
+        return frozenset(self._reopened[department_id])
+
+    def reopened_until(self, department_id: int) -> dict[dt.date, dt.date | None]:
+        """Reopened month → the last day it stays open (None: until KDK locks it again)."""
         self.preload([department_id])
         return self._reopened[department_id]
 
@@ -83,7 +101,7 @@ class Locks:
 
 
 def locked_message(month: dt.date) -> str:
-    return _("%(month)s er låst (fra %(date)s). Kontakt KDK, hvis måneden skal genåbnes.") % {
+    return _("%(month)s er låst (fra %(date)s). Bed KDK om at genåbne måneden fra målingens side.") % {
         "month": month_label(month).capitalize(),
         "date": date_format(lock_date(month), "j. F Y"),
     }
@@ -102,14 +120,17 @@ def _require_kdk(by) -> None:
         raise PermissionDenied(_("Kun KDK kan genåbne og låse måneder."))
 
 
-def _latest_kind(department, month) -> str | None:
+def _latest_kind(department, month, today: dt.date | None = None) -> str | None:
     change = LockChange.objects.filter(department=department, month=month).order_by("-changed_at", "-id").first()
-    return change.kind if change else None
+    return _effective_kind(change, today or timezone.localdate()) if change else None
 
 
 @transaction.atomic
-def month_reopen(*, department, month: dt.date, reason: str, by, today: dt.date) -> LockChange:
-    """KDK reopens a locked month for one department; the reason is kept with the change."""
+def month_reopen(
+    *, department, month: dt.date, reason: str, by, today: dt.date, open_until: dt.date | None = None
+) -> LockChange:
+    """KDK reopens a locked month for one department; the reason is kept with the change. With `open_until` the
+    month locks again by itself the day after (a granted reopen request)."""
     _require_kdk(by)
     month = first_of_month(month)
     reason = (reason or "").strip()
@@ -121,7 +142,7 @@ def month_reopen(*, department, month: dt.date, reason: str, by, today: dt.date)
             "month": month_label(month).capitalize(),
             "date": date_format(lock_date(month), "j. F Y"),
         }
-    elif _latest_kind(department, month) == LockChange.Kind.REOPENED:
+    elif _latest_kind(department, month, today) == LockChange.Kind.REOPENED:
         errors["month"] = _("%(month)s er allerede genåbnet for %(department)s.") % {
             "month": month_label(month).capitalize(),
             "department": department,
@@ -129,7 +150,12 @@ def month_reopen(*, department, month: dt.date, reason: str, by, today: dt.date)
     if errors:
         raise ValidationError(errors)
     return LockChange.objects.create(
-        department=department, month=month, kind=LockChange.Kind.REOPENED, reason=reason, changed_by=by
+        department=department,
+        month=month,
+        kind=LockChange.Kind.REOPENED,
+        reason=reason,
+        changed_by=by,
+        open_until=open_until,
     )
 
 
@@ -138,7 +164,7 @@ def month_relock(*, department, month: dt.date, reason: str = "", by) -> LockCha
     """KDK locks a reopened month again."""
     _require_kdk(by)
     month = first_of_month(month)
-    if _latest_kind(department, month) != LockChange.Kind.REOPENED:
+    if _latest_kind(department, month, timezone.localdate()) != LockChange.Kind.REOPENED:
         raise ValidationError({"month": _("%(month)s er ikke genåbnet.") % {"month": month_label(month).capitalize()}})
     return LockChange.objects.create(
         department=department,
@@ -149,13 +175,14 @@ def month_relock(*, department, month: dt.date, reason: str = "", by) -> LockCha
     )
 
 
-def reopened_now(departments=None) -> list[LockChange]:
-    """The reopenings still in force (latest change is a reopening), newest first."""
+def reopened_now(departments=None, *, today: dt.date | None = None) -> list[LockChange]:
+    """The reopenings still in force (latest change is a reopening, not expired), newest first."""
+    today = today or timezone.localdate()
     changes = LockChange.objects.select_related("department", "changed_by")
     if departments is not None:
         changes = changes.filter(department__in=departments)
     changes = list(changes)
-    latest = _latest_kinds(changes)
+    latest = _latest_kinds(changes, today)
     seen = set()
     result = []
     for change in changes:  # newest first (model ordering)

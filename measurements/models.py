@@ -54,6 +54,22 @@ class Measure(models.Model):
         blank=True,
         help_text=_("I visningsenheden: procent for andele, pr. N for rater, antal for antal."),
     )
+    expected_min = models.DecimalField(
+        _("forventet mindst"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Værdier under dette spørges der til (de gemmes). I visningsenheden, som målet."),
+    )
+    expected_max = models.DecimalField(
+        _("forventet højst"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Værdier over dette spørges der til (de gemmes). I visningsenheden, som målet."),
+    )
     per_section = models.BooleanField(
         _("måles pr. afsnit"), default=True, help_text=_("Fra: én værdi for hele afdelingen pr. måned.")
     )
@@ -89,6 +105,12 @@ class Measure(models.Model):
                 | Q(baseline_end__isnull=True)
                 | Q(baseline_start__lte=F("baseline_end")),
                 name="measure_baseline_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(expected_min__isnull=True)
+                | Q(expected_max__isnull=True)
+                | Q(expected_min__lte=F("expected_max")),
+                name="measure_expected_range_ordered",
             ),
         ]
 
@@ -229,6 +251,12 @@ class LockChange(models.Model):
     month = models.DateField(_("måned"), help_text=_("Den første dag i måneden."))
     kind = models.CharField(_("ændring"), max_length=10, choices=Kind.choices)
     reason = models.TextField(_("begrundelse"))
+    open_until = models.DateField(
+        _("åben til og med"),
+        null=True,
+        blank=True,
+        help_text=_("Tomt: åben, til KDK låser igen. Ellers låses måneden igen af sig selv dagen efter."),
+    )
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -257,3 +285,247 @@ class LockChange(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.month:%Y-%m} ({self.department_id})"
+
+
+# --- data quality and sign-off (issue 14) ---------------------------------------------------------------------------
+
+
+class ValueCheckQuerySet(DepartmentScopedQuerySet):
+    department_path = "measurement__measure__initiative__department"
+
+
+class ValueCheck(models.Model):
+    """A saved value the write service questioned: outside the measure's expected range, far outside what the
+    measure's own history makes likely, or 0/0 for a proportion. The value is kept; the question waits for a
+    comment or a confirmation from the department (`measurements.checks` states the rules)."""
+
+    class Kind(models.TextChoices):
+        RANGE = "range", _("Uden for det forventede interval")
+        HISTORY = "history", _("Usædvanlig i forhold til målingens historik")
+        ZERO = "zero", _("0 af 0")
+
+    measurement = models.OneToOneField(
+        Measurement, on_delete=models.CASCADE, related_name="question", verbose_name=_("registrering")
+    )
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
+    message = models.CharField(_("spørgsmål"), max_length=300)
+    explanation = models.CharField(_("forklaring"), max_length=500, blank=True)
+    explained_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    explained_at = models.DateTimeField(_("forklaret"), null=True, blank=True)
+    created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
+
+    objects = ValueCheckQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("spurgt værdi")
+        verbose_name_plural = _("spurgte værdier")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.measurement}"
+
+    @property
+    def explained(self) -> bool:
+        return self.explained_at is not None
+
+
+class FollowUpFlagQuerySet(DepartmentScopedQuerySet):
+    department_path = "measurement__measure__initiative__department"
+
+
+class FollowUpFlag(models.Model):
+    """*Til opfølgning*: management or KDK marks a value to be looked into, with a note, and clears it with a note."""
+
+    measurement = models.ForeignKey(
+        Measurement, on_delete=models.CASCADE, related_name="flags", verbose_name=_("registrering")
+    )
+    note = models.CharField(_("note"), max_length=500)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    set_at = models.DateTimeField(_("markeret"), auto_now_add=True)
+    cleared_note = models.CharField(_("note ved afslutning"), max_length=500, blank=True)
+    cleared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    cleared_at = models.DateTimeField(_("afsluttet"), null=True, blank=True)
+
+    objects = FollowUpFlagQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("til opfølgning")
+        verbose_name_plural = _("til opfølgning")
+        ordering = ["-set_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measurement"], condition=Q(cleared_at__isnull=True), name="followupflag_one_open"
+            ),
+            models.CheckConstraint(condition=~Q(note=""), name="followupflag_has_note"),
+        ]
+
+    def __str__(self):
+        return f"{self.measurement} ({'afsluttet' if self.cleared_at else 'åben'})"
+
+
+class GapReasonQuerySet(DepartmentScopedQuerySet):
+    department_path = "measure__initiative__department"
+
+
+class GapReason(models.Model):
+    """An explained gap: why a measure has no value for a section and month ("ingen data: …"). Not a value; the
+    completeness figure counts explained gaps apart from values. A value entered later makes it moot."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="gap_reasons")
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    month = models.DateField(_("måned"))
+    reason = models.CharField(_("begrundelse"), max_length=300)
+    given_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    given_at = models.DateTimeField(_("tidspunkt"), auto_now=True)
+
+    objects = GapReasonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("forklaret hul")
+        verbose_name_plural = _("forklarede huller")
+        ordering = ["measure", "month", "section"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "section", "month"],
+                condition=Q(section__isnull=False),
+                name="gapreason_one_per_slot",
+            ),
+            models.UniqueConstraint(
+                fields=["measure", "month"], condition=Q(section__isnull=True), name="gapreason_one_per_department"
+            ),
+            models.CheckConstraint(condition=Q(month__day=1), name="gapreason_month_is_first_day"),
+            models.CheckConstraint(condition=~Q(reason=""), name="gapreason_has_reason"),
+        ]
+
+    def __str__(self):
+        return f"{self.measure_id} {self.month:%Y-%m}: {self.reason}"
+
+
+class MonthReportQuerySet(DepartmentScopedQuerySet):
+    department_path = "department"
+
+
+class MonthReport(models.Model):
+    """*Indberettet*: a key person marked a department's month complete (all its measures and sections).
+
+    On time when marked before the month's lock date. `changed_at` is set by the write service when a value of the
+    month changes afterwards (*ændret efter indberetning*)."""
+
+    department = models.ForeignKey(
+        "departments.Department", on_delete=models.CASCADE, related_name="month_reports", verbose_name=_("afdeling")
+    )
+    month = models.DateField(_("måned"))
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    reported_at = models.DateTimeField(_("indberettet"))
+    on_time = models.BooleanField(_("rettidigt"))
+    changed_at = models.DateTimeField(_("ændret efter indberetning"), null=True, blank=True)
+
+    objects = MonthReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("indberettet måned")
+        verbose_name_plural = _("indberettede måneder")
+        ordering = ["-month", "department"]
+        constraints = [
+            models.UniqueConstraint(fields=["department", "month"], name="monthreport_one_per_month"),
+            models.CheckConstraint(condition=Q(month__day=1), name="monthreport_month_is_first_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.department_id} {self.month:%Y-%m}"
+
+
+class ReopenRequestQuerySet(DepartmentScopedQuerySet):
+    department_path = "department"
+
+
+class ReopenRequest(models.Model):
+    """A key person's request that KDK reopens a locked month for their department. One pending request per
+    department and month; KDK grants it (the month opens for VAELGKLOGT_REOPEN_DAYS days) or refuses it with a reason."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Venter")
+        GRANTED = "granted", _("Imødekommet")
+        REFUSED = "refused", _("Afvist")
+
+    department = models.ForeignKey(
+        "departments.Department", on_delete=models.CASCADE, related_name="reopen_requests", verbose_name=_("afdeling")
+    )
+    month = models.DateField(_("måned"))
+    reason = models.CharField(_("begrundelse"), max_length=1000)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    requested_at = models.DateTimeField(_("anmodet"), auto_now_add=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("afgjort"), null=True, blank=True)
+    decision_reason = models.CharField(_("svar"), max_length=1000, blank=True)
+    open_until = models.DateField(_("åben til og med"), null=True, blank=True)
+
+    objects = ReopenRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("anmodning om genåbning")
+        verbose_name_plural = _("anmodninger om genåbning")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "month"], condition=Q(status="pending"), name="reopenrequest_one_pending"
+            ),
+            models.CheckConstraint(condition=Q(month__day=1), name="reopenrequest_month_is_first_day"),
+            models.CheckConstraint(condition=~Q(reason=""), name="reopenrequest_has_reason"),
+        ]
+
+    def __str__(self):
+        return f"{self.department_id} {self.month:%Y-%m} ({self.status})"
+
+
+class QuarterApprovalQuerySet(DepartmentScopedQuerySet):
+    department_path = "department"
+
+
+class QuarterApproval(models.Model):
+    """*Godkendelse*: department management (or KDK) approves a quarter's numbers, all measures. A value saved
+    afterwards sets `changed_at` (*ændret efter godkendelse*, in the saving transaction); withdrawing needs a reason.
+    `quarter` is written like a report period, `2026Q3`."""
+
+    class Status(models.TextChoices):
+        APPROVED = "approved", _("Godkendt")
+        WITHDRAWN = "withdrawn", _("Trukket tilbage")
+
+    department = models.ForeignKey(
+        "departments.Department", on_delete=models.CASCADE, related_name="approvals", verbose_name=_("afdeling")
+    )
+    quarter = models.CharField(_("kvartal"), max_length=6)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.APPROVED)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    approved_at = models.DateTimeField(_("godkendt"))
+    changed_at = models.DateTimeField(_("ændret efter godkendelse"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(_("trukket tilbage"), null=True, blank=True)
+    withdraw_reason = models.CharField(_("begrundelse"), max_length=1000, blank=True)
+
+    objects = QuarterApprovalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("godkendelse af kvartal")
+        verbose_name_plural = _("godkendelser af kvartaler")
+        ordering = ["-approved_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "quarter"], condition=Q(status="approved"), name="quarterapproval_one_active"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="withdrawn") | ~Q(withdraw_reason=""), name="quarterapproval_withdraw_has_reason"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.department_id} {self.quarter} ({self.status})"

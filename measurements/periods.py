@@ -12,6 +12,17 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from core.months import last_complete_month, month_range
+from core.quarters import Quarter
+
+
+def quarter_of(month: dt.date) -> str:
+    """The quarter a month belongs to, written as report periods are: `2026Q3` (see `core.quarters.Quarter`)."""
+    return str(Quarter.of(month))
+
+
+def quarter_months(quarter: str) -> list[dt.date]:
+    """`2026Q3` → the first days of July, August and September 2026 (ValueError for anything else)."""
+    return Quarter.parse(quarter).months
 
 
 def measure_months(measure, *, today: dt.date) -> list[dt.date]:

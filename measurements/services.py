@@ -27,29 +27,34 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core.months import add_months, first_of_month, month_label
-from departments.access import may_enter
+from departments.access import may_approve, may_decide_reopen, may_enter
 
-from . import summary
-from .locking import Locks, locked_message
-from .models import Measurement, Unit
-from .periods import measure_months, measure_slots
+from . import checks, signals, summary
+from .locking import Locks, lock_date, locked_message
+from .models import (
+    FollowUpFlag,
+    GapReason,
+    Measurement,
+    MonthReport,
+    QuarterApproval,
+    ReopenRequest,
+    Unit,
+    ValueCheck,
+)
+from .numbers import MAX_VALUE, read_whole_number  # noqa: F401 (MAX_VALUE: re-exported)
+from .periods import measure_months, measure_slots, quarter_months, quarter_of
 
-#: Larger values are refused: no department counts ten million of anything in a month, and it keeps clear of the
-#: database's integer range.
-MAX_VALUE = 9_999_999
 COMMENT_MAX = Measurement._meta.get_field("comment").max_length
 
-_DIGITS = re.compile(r"\d+")
-_NEGATIVE = re.compile(r"-\s*\d+([.,]\d+)?")
-_DECIMAL = re.compile(r"\d+[.,]\d+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # control characters (tab and line breaks are fine)
 
 
@@ -57,46 +62,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # control characters
 
 
 def parse_whole_number(raw) -> int | None:
-    """A whole non-negative number from a form field, a CSV cell or an XLSX cell; '' and None mean "no value".
-
-    Raises ValidationError with a Danish message; nothing is rounded or guessed.
-    """
-    if raw is None:
-        return None
-    if isinstance(raw, bool):
-        raise ValidationError(_("Skriv et helt tal."), code="not_a_number")
-    if isinstance(raw, int):
-        value = raw
-    elif isinstance(raw, float):
-        if raw != raw or not raw.is_integer():  # NaN or a fraction
-            raise ValidationError(
-                _("Skriv et helt tal – %(value)s er et decimaltal.") % {"value": str(raw).replace(".", ",")},
-                code="decimal",
-            )
-        value = int(raw)
-    else:
-        text = str(raw).strip().replace("\u00a0", " ")
-        if text == "":
-            return None
-        if _DIGITS.fullmatch(text):
-            value = int(text)
-        elif _NEGATIVE.fullmatch(text):
-            raise ValidationError(_("Tallet må ikke være negativt."), code="negative")
-        elif _DECIMAL.fullmatch(text):
-            raise ValidationError(
-                _("Skriv et helt tal uden komma eller punktum – %(value)s er ikke et helt tal.") % {"value": text},
-                code="decimal",
-            )
-        else:
-            raise ValidationError(
-                _("Skriv et helt tal med cifre – »%(value)s« er ikke et tal.") % {"value": text[:20]},
-                code="not_a_number",
-            )
-    if value < 0:
-        raise ValidationError(_("Tallet må ikke være negativt."), code="negative")
-    if value > MAX_VALUE:
-        raise ValidationError(_("Tallet er for stort (højst 9.999.999)."), code="too_large")
-    return value
+    """A whole non-negative number read the Danish way (`measurements.numbers`); '' and None mean "no value"."""
+    return read_whole_number(raw)
 
 
 @dataclass(frozen=True)
@@ -417,7 +384,10 @@ def measurement_record(
         empty_deletes=empty_deletes,
     )
     with transaction.atomic():
-        return _write(clean, expected_version=expected_version, by=by)
+        _hold_departments([measure.initiative.department_id])
+        recorded = _write(clean, expected_version=expected_version, by=by)
+        _after_write([(clean, recorded)], by=by)
+        return recorded
 
 
 @dataclass(frozen=True)
@@ -479,13 +449,18 @@ def measurement_record_many(
         raise NotSaved(errors=errors)
     results, conflicts = {}, {}
     with transaction.atomic():
+        _hold_departments({clean.measure.initiative.department_id for _entry, clean in cleaned})
+        written = []
         for entry, clean in cleaned:
             try:
                 results[entry.key] = _write(clean, expected_version=entry.expected_version, by=by)
             except MeasurementConflict as conflict:
                 conflicts[entry.key] = conflict
+            else:
+                written.append((clean, results[entry.key]))
         if conflicts:
             raise NotSaved(conflicts=conflicts)  # leaving the block rolls back what was written
+        _after_write(written, by=by)
     return results
 
 
@@ -501,3 +476,372 @@ def measure_unit_change_error(measure, new_unit: str) -> str | None:
     if measure.pk and new_unit != measure.unit and Measurement.objects.filter(measure=measure).exists():
         return _("Enheden kan ikke ændres, når der er registreret værdier for målingen.")
     return None
+
+
+# --- data quality and sign-off (issue 14) ---------------------------------------------------------------------------
+#
+# Every value write above ends with `_after_write` in the same transaction: it asks the questions of
+# `measurements.checks` about the values just saved, and marks the months reported (*ændret efter indberetning*) and
+# quarters approved (*ændret efter godkendelse*) that the write changed.
+#
+# A save and an approval at the same moment: each value-writing transaction first takes a SHARE lock on its
+# department's row (`_hold_departments`; shared, so saves never wait for each other), an approval takes an
+# exclusive lock on the same row (`quarter_approve`). So one of them waits for the other to commit, and then:
+#   * the save committed first → the approval sees a newer value than the page it was given from (the
+#     `quarter_stamp` it carries is behind) and is refused with a Danish message: nothing approved;
+#   * the approval committed first → the save's `_after_write` sees the approval and marks it changed after approval.
+# Never an approved quarter that silently contains a newer value.
+
+
+def _hold_departments(department_ids) -> None:
+    ids = sorted(set(department_ids))
+    if not ids or connection.vendor != "postgresql":
+        return  # SQLite serialises writing transactions anyway
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM departments_department WHERE id = ANY(%s) ORDER BY id FOR SHARE", [ids])
+
+
+def _lock_department(department_id: int) -> None:
+    from departments.models import Department
+
+    list(Department.objects.select_for_update().filter(pk=department_id).values_list("pk", flat=True))
+
+
+def _after_write(written: list[tuple[Clean, Recorded]], *, by) -> None:
+    changed = [(clean, recorded) for clean, recorded in written if recorded.outcome != Outcome.UNCHANGED]
+    if not changed:
+        return
+    now = timezone.now()
+    by_department: dict[int, set] = {}
+    for clean, _recorded in changed:
+        by_department.setdefault(clean.measure.initiative.department_id, set()).add(clean.month)
+    for department_id, months in by_department.items():
+        MonthReport.objects.filter(department_id=department_id, month__in=months, changed_at__isnull=True).update(
+            changed_at=now
+        )
+        QuarterApproval.objects.filter(
+            department_id=department_id,
+            quarter__in={quarter_of(month) for month in months},
+            status=QuarterApproval.Status.APPROVED,
+            changed_at__isnull=True,
+        ).update(changed_at=now)
+    saved = [(clean, r.measurement) for clean, r in changed if r.outcome in (Outcome.CREATED, Outcome.UPDATED)]
+    if saved:
+        _question_values(saved, by=by, now=now)
+
+
+def _question_values(saved: list[tuple[Clean, Measurement]], *, by, now) -> None:
+    """Ask `measurements.checks` about each saved value; keep, replace or drop its ValueCheck."""
+    measures = {clean.measure.pk: clean.measure for clean, _m in saved}
+    history: dict[int, dict] = {pk: {} for pk in measures}
+    earliest = min(clean.month for clean, _m in saved)
+    baseline_from = min(
+        [add_months(earliest, -checks.ROLLING_BASELINE_MONTHS)]
+        + [m.baseline_start for m in measures.values() if m.baseline_start]
+    )
+    rows = Measurement.objects.filter(measure_id__in=list(measures), month__gte=baseline_from).values_list(
+        "measure_id", "section_id", "month", "numerator", "denominator"
+    )
+    for measure_id, section_id, month, numerator, denominator in rows:
+        history[measure_id][(section_id, month)] = (numerator, denominator)
+    existing = {c.measurement_id: c for c in ValueCheck.objects.filter(measurement__in=[m for _c, m in saved])}
+    # One write per saved value (an upsert of its question, or a delete of the old one), whatever the data: the
+    # entry save runs the same number of queries whether or not a value is questioned.
+    unquestioned, upserts = [], []
+    for clean, measurement in saved:
+        values = history[clean.measure.pk]
+        section_id = getattr(clean.section, "pk", None)
+        baseline = [
+            values[(section_id, month)]
+            for month in checks.baseline_months(clean.measure, clean.month)
+            if (section_id, month) in values
+        ]
+        question = checks.question_for(
+            clean.measure, numerator=clean.numerator, denominator=clean.denominator, baseline=baseline
+        )
+        old = existing.get(measurement.pk)
+        if question is None:
+            unquestioned.append(measurement.pk)
+            continue
+        if old and old.kind == question.kind and old.message == question.message and old.explained:
+            continue  # already answered, and the question is the same
+        check = ValueCheck(measurement=measurement, kind=question.kind, message=question.message[:300], created_at=now)
+        if clean.comment:  # the comment written with the value is its explanation
+            check.explanation, check.explained_by, check.explained_at = clean.comment, by, now
+        upserts.append(check)
+    if unquestioned:
+        ValueCheck.objects.filter(measurement_id__in=unquestioned).delete()
+    if upserts:
+        ValueCheck.objects.bulk_create(
+            upserts,
+            update_conflicts=True,
+            unique_fields=["measurement"],
+            update_fields=["kind", "message", "explanation", "explained_by", "explained_at", "created_at"],
+        )
+
+
+def _text(value, *, field: str, required: str, max_length: int) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise ValidationError({field: required})
+    if len(text) > max_length:
+        raise ValidationError({field: _("Teksten må højst være %(max)d tegn.") % {"max": max_length}})
+    if _CONTROL.search(text):
+        raise ValidationError({field: _("Teksten indeholder et usynligt styretegn, som ikke kan gemmes.")})
+    return text
+
+
+def value_check_explain(*, check: ValueCheck, explanation: str = "", confirm: bool = False, by) -> ValueCheck:
+    """The department answers a questioned value: an explanation, or a confirmation that the value is right."""
+    if not may_enter(by, check.measurement.measure.initiative.department_id):
+        raise PermissionDenied(_("Du kan ikke forklare værdier for denne afdeling."))
+    if confirm and not (explanation or "").strip():
+        text = _("Bekræftet: værdien er rigtig.")
+    else:
+        text = _text(
+            explanation, field="explanation", required=_("Skriv en forklaring, eller bekræft værdien."), max_length=500
+        )
+    check.explanation, check.explained_by, check.explained_at = text, by, timezone.now()
+    check.save(update_fields=["explanation", "explained_by", "explained_at"])
+    return check
+
+
+@transaction.atomic
+def follow_up_set(*, measurement: Measurement, note: str, by) -> FollowUpFlag:
+    """Management or KDK marks a value *til opfølgning*, with a note. A value has at most one open flag."""
+    if not may_approve(by, measurement.measure.initiative.department_id):
+        raise PermissionDenied(_("Kun afdelingsledelsen og KDK kan markere værdier til opfølgning."))
+    note = _text(note, field="note", required=_("Skriv, hvad der skal følges op på."), max_length=500)
+    if FollowUpFlag.objects.filter(measurement=measurement, cleared_at__isnull=True).exists():
+        raise ValidationError({"note": _("Værdien er allerede markeret til opfølgning.")})
+    return FollowUpFlag.objects.create(measurement=measurement, note=note, set_by=by)
+
+
+@transaction.atomic
+def follow_up_clear(*, flag: FollowUpFlag, note: str, by) -> FollowUpFlag:
+    """Management or KDK clears a flag, with a note of what was found."""
+    if not may_approve(by, flag.measurement.measure.initiative.department_id):
+        raise PermissionDenied(_("Kun afdelingsledelsen og KDK kan afslutte en opfølgning."))
+    note = _text(note, field="note", required=_("Skriv, hvad opfølgningen viste."), max_length=500)
+    claimed = FollowUpFlag.objects.filter(pk=flag.pk, cleared_at__isnull=True).update(
+        cleared_note=note, cleared_by=by, cleared_at=timezone.now()
+    )
+    if not claimed:
+        raise ValidationError({"note": _("Opfølgningen er allerede afsluttet.")})
+    flag.refresh_from_db()
+    return flag
+
+
+@transaction.atomic
+def gap_explain(*, measure, section, month: dt.date, reason: str, by, today: dt.date | None = None) -> GapReason | None:
+    """Explain why a value is missing ("ingen data: …"); an empty reason removes the explanation."""
+    today = today or timezone.localdate()
+    if not may_enter(by, measure.initiative.department_id):
+        raise PermissionDenied(_("Du kan ikke registrere for denne afdeling."))
+    month = first_of_month(month)
+    if month not in measure_months(measure, today=today):
+        raise ValidationError(
+            {"month": _("Målingen skal ikke have en værdi for %(month)s.") % {"month": month_label(month)}}
+        )
+    if section not in measure_slots(measure):
+        raise ValidationError({"section": _("Målingen registreres ikke i dette afsnit.")})
+    section_filter = {"section": section} if section is not None else {"section__isnull": True}
+    reason = (reason or "").strip()
+    if not reason:
+        GapReason.objects.filter(measure=measure, month=month, **section_filter).delete()
+        return None
+    reason = _text(reason, field="reason", required="", max_length=300)
+    if Measurement.objects.filter(measure=measure, month=month, **section_filter).exists():
+        raise ValidationError({"reason": _("Der er registreret en værdi; et hul skal ikke forklares.")})
+    gap, _created = GapReason.objects.update_or_create(
+        measure=measure, month=month, **section_filter, defaults={"reason": reason, "given_by": by}
+    )
+    return gap
+
+
+def month_mark_reported(*, department, month: dt.date, by, today: dt.date | None = None) -> MonthReport:
+    """A key person marks the department's month *indberettet*: only when every value due is there or its gap is
+    explained. Marking twice keeps the first mark (who and when)."""
+    from .dataquality import month_cells
+
+    today = today or timezone.localdate()
+    if not may_enter(by, department.pk):
+        raise PermissionDenied(_("Du kan ikke indberette for denne afdeling."))
+    month = first_of_month(month)
+    if month >= first_of_month(today):
+        raise ValidationError(
+            {"month": _("%(month)s er ikke slut endnu.") % {"month": month_label(month).capitalize()}}
+        )
+    missing = [cell for cell in month_cells(department.pk, month, today=today) if cell.missing]
+    if missing:
+        names = ", ".join(
+            f"{cell.measure.name}" + (f" ({cell.section.name})" if cell.section else "") for cell in missing[:5]
+        )
+        more = len(missing) - 5
+        raise ValidationError(
+            {
+                "month": _(
+                    "%(month)s kan ikke indberettes: %(count)d værdier mangler uden forklaring (%(names)s%(more)s). "
+                    "Registrér dem, eller skriv, hvorfor der ingen data er."
+                )
+                % {
+                    "month": month_label(month).capitalize(),
+                    "count": len(missing),
+                    "names": names,
+                    "more": _(" og %(n)d flere") % {"n": more} if more > 0 else "",
+                }
+            }
+        )
+    now = timezone.now()
+    with transaction.atomic():
+        report, _created = MonthReport.objects.get_or_create(
+            department=department,
+            month=month,
+            defaults={"reported_by": by, "reported_at": now, "on_time": today < lock_date(month)},
+        )
+    return report
+
+
+def reopen_days() -> int:
+    return settings.VAELGKLOGT_REOPEN_DAYS
+
+
+def reopen_request(*, department, month: dt.date, reason: str, by, today: dt.date | None = None):
+    """A key person asks KDK to reopen a locked month. Asking twice gives the one pending request.
+
+    Returns (request, created)."""
+    today = today or timezone.localdate()
+    if not may_enter(by, department.pk):
+        raise PermissionDenied(_("Du kan ikke bede om genåbning for denne afdeling."))
+    month = first_of_month(month)
+    reason = _text(reason, field="reason", required=_("Skriv, hvorfor måneden skal genåbnes."), max_length=1000)
+    if not Locks(today=today).is_locked(department.pk, month):
+        raise ValidationError({"month": _("%(month)s er ikke låst.") % {"month": month_label(month).capitalize()}})
+    pending = ReopenRequest.objects.filter(department=department, month=month, status=ReopenRequest.Status.PENDING)
+    existing = pending.first()
+    if existing:
+        return existing, False
+    try:
+        with transaction.atomic():
+            return ReopenRequest.objects.create(
+                department=department, month=month, reason=reason, requested_by=by
+            ), True
+    except IntegrityError:  # asked at the same moment by somebody else
+        return pending.get(), False
+
+
+def reopen_decide(
+    *, request: ReopenRequest, grant: bool, reason: str, by, today: dt.date | None = None
+) -> ReopenRequest:
+    """KDK grants (the month opens for VAELGKLOGT_REOPEN_DAYS days, then locks by itself) or refuses with a reason,
+    in one action. The requester is told by e-mail once the decision is committed."""
+    today = today or timezone.localdate()
+    if not may_decide_reopen(by):
+        raise PermissionDenied(_("Kun KDK kan afgøre anmodninger om genåbning."))
+    if grant:
+        reason = (reason or "").strip() or _("Imødekommet.")
+    reason = _text(reason, field="reason", required=_("Skriv, hvorfor anmodningen afvises."), max_length=1000)
+    with transaction.atomic():
+        now = timezone.now()
+        open_until = today + dt.timedelta(days=reopen_days() - 1) if grant else None
+        claimed = ReopenRequest.objects.filter(pk=request.pk, status=ReopenRequest.Status.PENDING).update(
+            status=ReopenRequest.Status.GRANTED if grant else ReopenRequest.Status.REFUSED,
+            decided_by=by,
+            decided_at=now,
+            decision_reason=reason,
+            open_until=open_until,
+        )
+        if not claimed:
+            raise ValidationError({"reason": _("Anmodningen er allerede afgjort.")})
+        request.refresh_from_db()
+        if grant:
+            from .locking import month_reopen
+
+            month_reopen(
+                department=request.department,
+                month=request.month,
+                reason=_("Anmodning fra %(who)s: %(reason)s")
+                % {"who": _user_name(request.requested_by), "reason": request.reason},
+                by=by,
+                today=today,
+                open_until=open_until,
+            )
+        transaction.on_commit(lambda: _tell_requester(request.pk))
+    return request
+
+
+def _tell_requester(request_id: int) -> None:
+    from django.core.mail import send_mail
+    from django.utils import translation
+
+    request = ReopenRequest.objects.select_related("department", "requested_by").get(pk=request_id)
+    user = request.requested_by
+    if user is None or not user.email:
+        return
+    with translation.override("da"):
+        month = month_label(request.month)
+        if request.status == ReopenRequest.Status.GRANTED:
+            subject = _("Vælg Klogt: %(month)s er genåbnet for %(department)s") % {
+                "month": month,
+                "department": request.department.name,
+            }
+            body = _(
+                "KDK har genåbnet %(month)s for %(department)s. Måneden er åben til og med %(until)s og låses "
+                "derefter igen af sig selv.\n\nSvar fra KDK: %(reason)s\n"
+            ) % {
+                "month": month,
+                "department": request.department.name,
+                "until": date_format(request.open_until, "j. F Y"),
+                "reason": request.decision_reason,
+            }
+        else:
+            subject = _("Vælg Klogt: %(month)s genåbnes ikke") % {"month": month}
+            body = _("KDK har afvist at genåbne %(month)s for %(department)s.\n\nBegrundelse: %(reason)s\n") % {
+                "month": month,
+                "department": request.department.name,
+                "reason": request.decision_reason,
+            }
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+
+
+def quarter_approve(*, department, quarter: str, seen: int | None, by) -> QuarterApproval:
+    """Management (or KDK) approves the quarter's numbers, all measures. `seen` is the quarter's change count the
+    approver's page showed (`dataquality.quarter_stamp`): if a value was saved since, nothing is approved."""
+    from .dataquality import quarter_stamp
+
+    if not may_approve(by, department.pk):
+        raise PermissionDenied(_("Kun afdelingsledelsen og KDK kan godkende et kvartal."))
+    try:
+        quarter_months(quarter)
+    except (ValueError, IndexError):
+        raise ValidationError({"quarter": _("Ukendt kvartal.")}) from None
+    with transaction.atomic():
+        _lock_department(department.pk)  # waits for saves in progress in the department (see above)
+        if seen is None or quarter_stamp(department.pk, quarter) != seen:
+            raise ValidationError(
+                {"quarter": _("Tallene er ændret, siden siden blev vist. Se dem igen, før du godkender kvartalet.")}
+            )
+        if QuarterApproval.objects.filter(
+            department=department, quarter=quarter, status=QuarterApproval.Status.APPROVED
+        ).exists():
+            raise ValidationError({"quarter": _("Kvartalet er allerede godkendt.")})
+        approval = QuarterApproval.objects.create(
+            department=department, quarter=quarter, approved_by=by, approved_at=timezone.now()
+        )
+        # Apps above this one react (reports rebuilds the department's quality-team report) once it is committed.
+        transaction.on_commit(lambda: signals.quarter_approved.send(sender=QuarterApproval, approval=approval))
+        return approval
+
+
+@transaction.atomic
+def quarter_approval_withdraw(*, approval: QuarterApproval, reason: str, by) -> QuarterApproval:
+    if not may_approve(by, approval.department_id):
+        raise PermissionDenied(_("Kun afdelingsledelsen og KDK kan trække en godkendelse tilbage."))
+    reason = _text(reason, field="reason", required=_("Skriv, hvorfor godkendelsen trækkes tilbage."), max_length=1000)
+    claimed = QuarterApproval.objects.filter(pk=approval.pk, status=QuarterApproval.Status.APPROVED).update(
+        status=QuarterApproval.Status.WITHDRAWN, withdrawn_by=by, withdrawn_at=timezone.now(), withdraw_reason=reason
+    )
+    if not claimed:
+        raise ValidationError({"reason": _("Godkendelsen er allerede trukket tilbage.")})
+    approval.refresh_from_db()
+    return approval

@@ -2,7 +2,7 @@ import datetime as dt
 
 from django.urls import path, register_converter
 
-from . import definition_views, views
+from . import definition_views, quality_views, views
 
 
 class MonthConverter:
@@ -21,6 +21,21 @@ class MonthConverter:
 
 
 register_converter(MonthConverter, "month")
+
+
+class QuarterConverter:
+    """`2026Q3` in a URL, kept as the string."""
+
+    regex = r"\d{4}Q[1-4]"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value) -> str:
+        return str(value)
+
+
+register_converter(QuarterConverter, "quarter")
 
 app_name = "measurements"
 
@@ -41,4 +56,26 @@ urlpatterns += [
     path("maalinger/laaste-maaneder/", views.locks, name="locks"),
     path("maalinger/laaste-maaneder/genaabn/", views.lock_reopen, name="lock_reopen"),
     path("maalinger/laaste-maaneder/laas/", views.lock_relock, name="lock_relock"),
+    # data quality and sign-off (issue 14)
+    path("maalinger/spoergsmaal/<int:pk>/forklar/", quality_views.explain, name="explain"),
+    path("maalinger/vaerdi/<int:pk>/opfoelgning/", quality_views.flag_set, name="flag_set"),
+    path("maalinger/opfoelgning/<int:pk>/afslut/", quality_views.flag_clear, name="flag_clear"),
+    path("maalinger/datakvalitet/", quality_views.quality_all, name="quality_all"),
+    path("maalinger/afdeling/<int:pk>/datakvalitet/", quality_views.quality, name="quality"),
+    path("maalinger/afdeling/<int:pk>/indberetning/<month:month>/", quality_views.month, name="month"),
+    path("maalinger/afdeling/<int:pk>/indberetning/<month:month>/hul/", quality_views.gap, name="gap"),
+    path(
+        "maalinger/afdeling/<int:pk>/indberetning/<month:month>/indberet/",
+        quality_views.month_report,
+        name="month_report",
+    ),
+    path("maalinger/<int:pk>/maaned/<month:month>/genaabning/", quality_views.reopen_ask, name="reopen_ask"),
+    path("maalinger/genaabninger/", quality_views.reopen_requests, name="reopen_requests"),
+    path("maalinger/genaabninger/<int:pk>/", quality_views.reopen_decide_view, name="reopen_decide"),
+    path("maalinger/afdeling/<int:pk>/godkendelse/<quarter:quarter>/", quality_views.approval, name="approval"),
+    path(
+        "maalinger/afdeling/<int:pk>/godkendelse/<quarter:quarter>/tilbagekald/",
+        quality_views.approval_withdraw,
+        name="approval_withdraw",
+    ),
 ]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -24,7 +24,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.months import last_complete_month, month_label
-from departments.access import access_for, get_scoped_or_404, is_kdk, may_enter, may_enter_anywhere, require
+from departments.access import (
+    access_for,
+    get_scoped_or_404,
+    is_kdk,
+    may_approve,
+    may_enter,
+    may_enter_anywhere,
+    require,
+)
 from initiatives.models import Action
 from initiatives.services import action_create
 
@@ -121,6 +129,16 @@ class Cell:
     conflict: MeasurementConflict | None = None
 
     @property
+    def question(self):
+        """The stored value's ValueCheck (the write service's question about it), or None."""
+        if self.value is None:
+            return None
+        try:
+            return self.value.question
+        except ObjectDoesNotExist:
+            return None
+
+    @property
     def entered_text(self) -> str:
         if self.value is None:
             return ""
@@ -142,6 +160,21 @@ class Row:
     lock_date: dt.date
     saved: bool = False
     row_errors: list[str] = field(default_factory=list)
+    days_left: int | None = None  # days until the month locks (open, ended months only)
+
+    @property
+    def countdown(self) -> str:
+        """ "låses om 3 dage, 16. december": the lock date is the first day the month is locked."""
+        if self.days_left is None:
+            return ""
+        date = date_format(self.lock_date, "j. F")
+        if self.days_left <= 1:
+            return _("låses i morgen, %(date)s") % {"date": date}
+        return _("låses om %(days)d dage, %(date)s") % {"days": self.days_left, "date": date}
+
+    @property
+    def questions(self) -> list[Cell]:
+        return [cell for cell in self.cells if cell.question]
 
     @property
     def key(self) -> str:
@@ -173,11 +206,14 @@ def _cell(slot, value: Measurement | None) -> Cell:
 def _rows(measure, months, *, slots, values, locks: Locks, today) -> list[Row]:
     department_id = measure.initiative.department_id
     current = today.replace(day=1)
-    reopened = locks.reopened(department_id)
+    reopened = locks.reopened_until(department_id)
     rows = []
     for month in months:
         cells = [_cell(slot, values.get((getattr(slot, "pk", None), month))) for slot in slots]
         locked = locks.is_locked(department_id, month)
+        locks_on = lock_date(month)
+        if reopened.get(month):
+            locks_on = reopened[month] + dt.timedelta(days=1)
         rows.append(
             Row(
                 month=month,
@@ -185,14 +221,15 @@ def _rows(measure, months, *, slots, values, locks: Locks, today) -> list[Row]:
                 locked=locked,
                 reopened=month in reopened,
                 current=month == current,
-                lock_date=lock_date(month),
+                lock_date=locks_on,
+                days_left=(locks_on - today).days if not locked and month < current else None,
             )
         )
     return rows
 
 
 def _values_by_slot(measure, *, month: dt.date | None = None) -> dict:
-    values = Measurement.objects.filter(measure=measure).select_related("entered_by")
+    values = Measurement.objects.filter(measure=measure).select_related("entered_by", "question")
     if month is not None:
         values = values.filter(month=month)
     return {(value.section_id, value.month): value for value in values}
@@ -231,6 +268,8 @@ def _grid_context(request, measure, *, shown: int, today, chart=True) -> dict:
         "action_form": ActionForm(initial={"date": today}),
         "actions": list(Action.objects.filter(initiative=measure.initiative).select_related("created_by")),
         "columns": len(slots) * (3 if measure.unit != Unit.COUNT else 2) + 1,
+        "may_approve": may_approve(request.user, measure.initiative.department_id),
+        "report_month": last_complete_month(today),
     }
     if chart:
         context.update(_chart_context(measure, values=list(values.values()), actions=context["actions"], today=today))
@@ -284,6 +323,7 @@ def _older_rows(request, measure, *, today):
         "shown": len(all_months) - len(remaining),
         "columns": len(slots) * (3 if measure.unit != Unit.COUNT else 2) + 1,
         "oob": True,
+        "may_approve": may_approve(request.user, measure.initiative.department_id),
     }
     return render(request, "measurements/entry.html#older_rows", context)
 
@@ -355,6 +395,7 @@ def save_row(request, pk, month):
         "row": row,
         "has_denominator": measure.unit != Unit.COUNT,
         "columns": len(slots) * (3 if measure.unit != Unit.COUNT else 2) + 1,
+        "may_approve": may_approve(request.user, measure.initiative.department_id),
     }
     # The chart follows what is stored now: this save, or on a conflict the other person's value.
     actions = list(Action.objects.filter(initiative=measure.initiative))

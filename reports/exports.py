@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from core.months import last_complete_month, month_label
 from departments.models import Department, TeamMember
 from goals import status
+from measurements import dataquality
 from measurements.charts import axis_title
 from measurements.models import Measurement
 
@@ -60,6 +61,12 @@ class StatusExport:
     departments: list[DepartmentExport]
     totals: status.GroupTotals
     raw: list[Measurement]
+    #: data quality and sign-off (issue 14): department id → [MonthTimeliness]; the quarter shown and its approvals
+    timeliness: dict = field(default_factory=dict)
+    quarter: str = ""
+    approvals: dict = field(default_factory=dict)
+    questioned: list = field(default_factory=list)
+    flags: list = field(default_factory=list)
 
     @property
     def data_until(self) -> dt.date:
@@ -116,7 +123,23 @@ def collect(*, departments, year: int, hospital=None, built_at: dt.datetime | No
         ],
         totals=status.totals(rows),
         raw=raw,
+        **_data_quality(department_ids, year=year, as_of=as_of),
     )
+
+
+def _data_quality(department_ids: list[int], *, year: int, as_of: dt.date) -> dict:
+    """Timeliness, the last ended quarter's approvals, questioned and flagged values (measurements.dataquality)."""
+    scope = Department.objects.filter(pk__in=department_ids)
+    quarter = dataquality.quarter_to_approve(as_of)
+    return {
+        "timeliness": dataquality.timeliness_by_department(
+            department_ids, dataquality.year_months_due(year, today=as_of), today=as_of
+        ),
+        "quarter": quarter,
+        "approvals": dataquality.approvals_by_department(department_ids, quarter),
+        "questioned": [c for c in dataquality.questioned(scope) if c.measurement.month.year == year],
+        "flags": [f for f in dataquality.flagged(scope, open_only=False) if f.measurement.month.year == year],
+    }
 
 
 # --------------------------------------------------------------------------- #
@@ -373,11 +396,110 @@ def status_xlsx(data: StatusExport) -> bytes:
     _table(
         raw, RAW_HEADERS, _raw_rows(data), {7: MONTH_FORMAT, 8: INTEGER_FORMAT, 9: INTEGER_FORMAT, 13: DATETIME_FORMAT}
     )
+    _data_quality_sheets(wb, data)
     wb.properties.title = data.title
     wb.properties.creator = "Vælg Klogt"
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+DATA_QUALITY_HEADERS = [
+    "Afdeling",
+    "Måneder indberettet rettidigt",
+    "Måneder indberettet for sent",
+    "Måneder ikke indberettet",
+    "Kvartal",
+    "Kvartal godkendt",
+    "Godkendt af",
+    "Godkendt",
+    "Ændret efter godkendelse",
+]
+QUESTIONED_HEADERS = [
+    "Afdeling",
+    "Måling",
+    "Afsnit",
+    "Måned",
+    "Tæller",
+    "Nævner",
+    "Spørgsmål",
+    "Forklaring",
+    "Forklaret af",
+]
+FLAG_HEADERS = [
+    "Afdeling",
+    "Måling",
+    "Afsnit",
+    "Måned",
+    "Til opfølgning",
+    "Markeret af",
+    "Afsluttet",
+    "Note ved afslutning",
+]
+
+
+def _name(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user else ""
+
+
+def _local(value):
+    return timezone.localtime(value).replace(tzinfo=None, microsecond=0) if value else None
+
+
+def _data_quality_sheets(wb, data: StatusExport) -> None:
+    """Which departments reported on time, which quarters are approved, which values were questioned and how they
+    were explained, and which were flagged: what KDK reads before a leadership meeting."""
+    rows = []
+    for entry in data.departments:
+        department = entry.row.department
+        summary = dataquality.summarise(data.timeliness.get(department.pk, []))
+        approval = data.approvals.get(department.pk)
+        rows.append(
+            [
+                department.name,
+                summary.on_time,
+                summary.late,
+                summary.not_reported,
+                data.quarter,
+                _yes_no(approval is not None),
+                _name(approval.approved_by) if approval else "",
+                _local(approval.approved_at) if approval else None,
+                _yes_no(bool(approval.changed_at)) if approval else "",
+            ]
+        )
+    ws = wb.create_sheet("Datakvalitet")
+    _table(
+        ws, DATA_QUALITY_HEADERS, rows, {2: INTEGER_FORMAT, 3: INTEGER_FORMAT, 4: INTEGER_FORMAT, 8: DATETIME_FORMAT}
+    )
+    questioned = [
+        [
+            c.measurement.measure.initiative.department.name,
+            c.measurement.measure.name,
+            c.measurement.section.name if c.measurement.section else "Hele afdelingen",
+            c.measurement.month,
+            c.measurement.numerator,
+            c.measurement.denominator,
+            c.message,
+            c.explanation or "Ikke forklaret",
+            _name(c.explained_by),
+        ]
+        for c in data.questioned
+    ]
+    _table(wb.create_sheet("Spurgte værdier"), QUESTIONED_HEADERS, questioned, {4: MONTH_FORMAT})
+    flags = [
+        [
+            f.measurement.measure.initiative.department.name,
+            f.measurement.measure.name,
+            f.measurement.section.name if f.measurement.section else "Hele afdelingen",
+            f.measurement.month,
+            f.note,
+            _name(f.set_by),
+            _local(f.cleared_at),
+            f.cleared_note,
+        ]
+        for f in data.flags
+    ]
+    _table(wb.create_sheet("Til opfølgning"), FLAG_HEADERS, flags, {4: MONTH_FORMAT, 7: DATETIME_FORMAT})
 
 
 # --------------------------------------------------------------------------- #

@@ -19,7 +19,7 @@ from core.quarters import Quarter
 from departments.access import Role
 from departments.models import Department, Membership
 from initiatives.models import Initiative, Meeting
-from measurements.models import Measure
+from measurements.models import Measure, MonthReport
 from measurements.periods import completeness_for
 
 from .models import ReminderSent, Report
@@ -67,10 +67,17 @@ def missing_values_by_department(*, today: dt.date) -> dict[int, list[tuple[Meas
 
 
 def send_missing_value_reminders(*, today: dt.date | None = None) -> int:
-    """One e-mail per key person whose department has missing values; at most one per person and month."""
+    """One e-mail per key person whose department has missing values and has not reported last month complete
+    (*indberettet*); at most one per person and month."""
     today = today or timezone.localdate()
     month = today.replace(day=1)
     missing = missing_values_by_department(today=today)
+    reported = set(
+        MonthReport.objects.filter(month=last_complete_month(today), department_id__in=list(missing)).values_list(
+            "department_id", flat=True
+        )
+    )
+    missing = {pk: values for pk, values in missing.items() if pk not in reported}
     if not missing:
         return 0
     recipients: dict = defaultdict(list)

@@ -257,6 +257,8 @@ if OIDC_ENABLED:
 
 # Domain settings.
 VAELGKLOGT_LOCK_DAYS = env_int("VAELGKLOGT_LOCK_DAYS", 15)
+# Days a month stays open when KDK grants a request to reopen it; it locks again by itself afterwards.
+VAELGKLOGT_REOPEN_DAYS = env_int("VAELGKLOGT_REOPEN_DAYS", 7)
 # The benchmark's floor view at /_bench/floor (bench/ turns it on for its own server); off everywhere else.
 BENCHMARK_FLOOR_VIEW = env_bool("VAELGKLOGT_BENCH_FLOOR", default=False)
 # Largest file the measurement import accepts, in bytes (web upload and manage.py import_measurements).
@@ -269,7 +271,8 @@ VAELGKLOGT_REPORT_STALE_MINUTES = env_int("VAELGKLOGT_REPORT_STALE_MINUTES", 10)
 VAELGKLOGT_CHART_TIMEOUT_SECONDS = env_int("VAELGKLOGT_CHART_TIMEOUT_SECONDS", 60)
 #: The Chromium the chart engine (kaleido) drives for report charts; empty: `chromium` (or Chrome) found on PATH.
 CHROMIUM_PATH = env_str("CHROMIUM_PATH", "")
-VAELGKLOGT_QUALITY_TEAM_REPORT_DAY = env_int("VAELGKLOGT_QUALITY_TEAM_REPORT_DAY", 3)
+# By default the day after the quarter's last month locks (day LOCK_DAYS + 1), so the report shows locked numbers.
+VAELGKLOGT_QUALITY_TEAM_REPORT_DAY = env_int("VAELGKLOGT_QUALITY_TEAM_REPORT_DAY", min(VAELGKLOGT_LOCK_DAYS + 1, 28))
 VAELGKLOGT_INSPIRATION_REPORT_DAYS_BEFORE = env_int("VAELGKLOGT_INSPIRATION_REPORT_DAYS_BEFORE", 7)
 VAELGKLOGT_REMINDER_DAY = env_int("VAELGKLOGT_REMINDER_DAY", 5)
 for _name, _value, _low, _high in (
@@ -277,6 +280,7 @@ for _name, _value, _low, _high in (
     ("VAELGKLOGT_INSPIRATION_REPORT_DAYS_BEFORE", VAELGKLOGT_INSPIRATION_REPORT_DAYS_BEFORE, 0, 60),
     ("VAELGKLOGT_REMINDER_DAY", VAELGKLOGT_REMINDER_DAY, 1, 28),
     ("VAELGKLOGT_REPORT_STALE_MINUTES", VAELGKLOGT_REPORT_STALE_MINUTES, 1, 24 * 60),
+    ("VAELGKLOGT_REOPEN_DAYS", VAELGKLOGT_REOPEN_DAYS, 1, 90),
 ):
     if not _low <= _value <= _high:
         raise ImproperlyConfigured(f"{_name} must be between {_low} and {_high}, not {_value}")

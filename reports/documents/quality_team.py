@@ -13,6 +13,7 @@ from core.quarters import Quarter
 from departments.models import Department, LocalTeam
 from goals import status
 from initiatives.models import Meeting
+from measurements import dataquality
 
 from . import Built, Progress
 from .charts import export_charts
@@ -43,6 +44,18 @@ def context(department: Department, quarter: Quarter, *, built_at: dt.datetime) 
         "data_until_label": month_label(data_until),
         "built_at": built_at,
         "built_label": built_label(built_at),
+        **_sign_off(department, quarter, today=as_of),
+    }
+
+
+def _sign_off(department: Department, quarter: Quarter, *, today: dt.date) -> dict:
+    """Whether the quarter is approved (by whom, when, changed since?) and how each month was reported."""
+    approval = dataquality.approvals_by_department([department.pk], str(quarter)).get(department.pk)
+    months = [m for m in quarter.months if m <= last_complete_month(today)]
+    return {
+        "approval": approval,
+        "approval_text": dataquality.approval_text(approval),
+        "month_timeliness": dataquality.timeliness_by_department([department.pk], months, today=today)[department.pk],
     }
 
 

@@ -161,7 +161,9 @@ def test_dashboard_query_count_is_the_same_for_small_and_large_data(client_for, 
     with django_assert_num_queries(small):
         response = client.get(url)
     assert len(response.context["dashboard"].cards) == 7
-    assert small <= 22  # in a test transaction the status summaries are computed, not cached (4 fewer when warm)
+    # In a test transaction the status summaries are computed, not cached (4 fewer when warm); two queries read the
+    # months reported and the quarter's approval (measurements.dataquality).
+    assert small <= 24
 
 
 # --- mine ---------------------------------------------------------------------------------------------------------

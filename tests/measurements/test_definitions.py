@@ -277,3 +277,15 @@ def test_leder_of_other_department_gets_404(client_for, world):
     assert _create(client, world.initiative).status_code == 404
     assert client.get(reverse("measurements:measure_edit", kwargs={"pk": world.measure.pk})).status_code == 404
     assert world.initiative.measures.count() == 1
+
+
+def test_leder_sets_an_expected_range_and_a_reversed_one_is_refused(client_for, leder, world):
+    client = client_for(leder)
+    refused = _create(client, world.initiative, expected_min="40", expected_max="10")
+    assert refused.status_code != 302
+    assert "Forventet højst skal være mindst lige så stort som forventet mindst." in refused.content.decode()
+    assert not world.initiative.measures.filter(name=PROCESS["name"]).exists()
+    response = _create(client, world.initiative, expected_min="5", expected_max="40,5")
+    assert response.status_code == 302
+    measure = world.initiative.measures.get(name=PROCESS["name"])
+    assert (measure.expected_min, measure.expected_max) == (Decimal("5"), Decimal("40.5"))

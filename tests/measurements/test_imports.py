@@ -214,7 +214,13 @@ BROKEN = [
     ),
     pytest.param(
         csv_bytes(HEADER, "ORT-C;;2026-09;7;;"),
-        [(2, "month", "September 2026 er låst (fra 16. oktober 2026). Kontakt KDK, hvis måneden skal genåbnes.")],
+        [
+            (
+                2,
+                "month",
+                "September 2026 er låst (fra 16. oktober 2026). Bed KDK om at genåbne måneden fra målingens side.",
+            )
+        ],
         id="locked-month",
     ),
     pytest.param(

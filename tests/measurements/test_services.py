@@ -62,7 +62,11 @@ def test_parse_whole_number_accepts_whole_numbers_and_blank(raw, expected):
         ("-3", "Tallet må ikke være negativt."),
         (-3, "Tallet må ikke være negativt."),
         ("3,5", "Skriv et helt tal uden komma eller punktum – 3,5 er ikke et helt tal."),
-        ("3.5", "Skriv et helt tal uden komma eller punktum – 3.5 er ikke et helt tal."),
+        (
+            "3.5",
+            "»3.5« er tvetydigt: på dansk skiller punktum tusinder (1.200), og komma er decimaltegn (1,5). "
+            "Skriv tallet uden punktum.",
+        ),
         (3.5, "Skriv et helt tal – 3,5 er et decimaltal."),
         ("ti", "Skriv et helt tal med cifre – »ti« er ikke et tal."),
         ("12a", "Skriv et helt tal med cifre – »12a« er ikke et tal."),
@@ -174,7 +178,7 @@ def test_measure_without_start_month_starts_in_its_initiatives_year(count, noegl
 def test_locked_month_is_refused_until_kdk_reopens_it(proportion, sections, noegle, kdk, home):
     errors = errors_of(lambda: record(proportion, section=sections[0], month=SEP, by=noegle))
     assert errors == {
-        "month": ["September 2026 er låst (fra 16. oktober 2026). Kontakt KDK, hvis måneden skal genåbnes."]
+        "month": ["September 2026 er låst (fra 16. oktober 2026). Bed KDK om at genåbne måneden fra målingens side."]
     }
     month_reopen(department=home, month=SEP, reason="Fejl i udtræk", by=kdk, today=TODAY)
     assert record(proportion, section=sections[0], month=SEP, by=noegle).outcome == Outcome.CREATED

@@ -27,6 +27,8 @@ from tests.factories import (
 
 from .report_data import measure_department, report_quarter
 
+DATA_QUALITY_SHEETS = ["Datakvalitet", "Spurgte værdier", "Til opfølgning"]
+
 pytestmark = pytest.mark.django_db
 INJECTION = '=HYPERLINK("http://x")'
 
@@ -52,7 +54,13 @@ def workbook(departments_qs=None, **kwargs):
 def test_xlsx_has_overview_department_and_raw_sheets_with_danish_headers_and_frozen_header_row(departments):
     wb = workbook()
 
-    assert wb.sheetnames == ["Oversigt", "MED Medicinsk Afdeling", "ORT Ortopædkirurgisk Afdeling", "Rådata"]
+    assert wb.sheetnames == [
+        "Oversigt",
+        "MED Medicinsk Afdeling",
+        "ORT Ortopædkirurgisk Afdeling",
+        "Rådata",
+        *DATA_QUALITY_SHEETS,
+    ]
     overview, department, raw = wb["Oversigt"], wb["ORT Ortopædkirurgisk Afdeling"], wb["Rådata"]
     assert [c.value for c in overview[1]] == exports.OVERVIEW_HEADERS
     assert [c.value for c in department[1]] == exports.DEPARTMENT_HEADERS
@@ -165,7 +173,7 @@ def test_hospital_filter_keeps_only_that_hospitals_departments(departments):
     other = HospitalFactory(code="ringsted", name="Ringsted Sygehus")
     DepartmentFactory(name="Geriatrisk Afdeling", hospitals=[other])
     wb = workbook(hospital=other)
-    assert wb.sheetnames == ["Oversigt", wb.sheetnames[1], "Rådata"]
+    assert wb.sheetnames == ["Oversigt", wb.sheetnames[1], "Rådata", *DATA_QUALITY_SHEETS]
     assert wb["Oversigt"]["A2"].value == "Geriatrisk Afdeling"
     assert wb["Rådata"].max_row == 1
 
@@ -223,3 +231,39 @@ def test_export_view_with_bad_year_shows_the_form_again_with_a_danish_message(de
     response = client_for(kdk).get(reverse("reports:export_status"), {"year": "i år", "format": "xlsx"})
     assert response.status_code == 400
     assert "Indtast et heltal" in response.content.decode()
+
+
+def test_xlsx_says_which_departments_reported_on_time_and_which_quarters_are_approved(kdk):
+    import datetime as dt
+
+    from measurements.models import MonthReport, QuarterApproval, ValueCheck
+    from tests.factories import DepartmentFactory, MeasurementFactory
+
+    department = DepartmentFactory(code="dq", name="Datakvalitetsafdeling")
+    value = MeasurementFactory(measure__initiative__department=department, month=dt.date(2026, 2, 1))
+    ValueCheck.objects.create(
+        measurement=value, kind="range", message="Uden for det forventede", explanation="Ny praksis"
+    )
+    MonthReport.objects.create(
+        department=department,
+        month=dt.date(2026, 1, 1),
+        reported_by=kdk,
+        reported_at=timezone.make_aware(dt.datetime(2026, 2, 10, 9)),
+        on_time=True,
+    )
+    built_at = timezone.make_aware(dt.datetime(2026, 5, 20, 9))
+    QuarterApproval.objects.create(
+        department=department,
+        quarter="2026Q1",
+        approved_by=kdk,
+        approved_at=timezone.make_aware(dt.datetime(2026, 4, 20, 9)),
+    )
+    _name, content = exports.export_status(
+        fmt="xlsx", departments=Department.objects.all(), year=2026, built_at=built_at
+    )
+    wb = load_workbook(io.BytesIO(content))
+    [row] = [r for r in wb["Datakvalitet"].iter_rows(min_row=2, values_only=True) if r[0] == "Datakvalitetsafdeling"]
+    assert row[1:6] == (1, 0, 3, "2026Q1", "Ja")  # January on time; February–April not reported
+    assert row[6] == (kdk.get_full_name() or "kdk")
+    questioned = list(wb["Spurgte værdier"].iter_rows(min_row=2, values_only=True))
+    assert questioned[0][6:8] == ("Uden for det forventede", "Ny praksis")

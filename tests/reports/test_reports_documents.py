@@ -129,3 +129,32 @@ def test_inspiration_report_has_a_page_and_a_slide_per_participating_department(
     assert home.name in texts[1] or home.name in texts[2]
     assert all(any(shape.shape_type == 13 for shape in slide.shapes) for slide in list(slides)[1:])  # a picture
     assert "Ikke-tilfældig variation" in texts[1]
+
+
+def test_quality_team_report_says_whether_the_quarter_is_approved(away, leder):
+    from measurements.models import QuarterApproval
+
+    quarter = report_quarter()
+    report = Report(kind=Report.Kind.QUALITY_TEAM, department=away, period=str(quarter))
+    text = squash(
+        "\n".join(pdf_pages(build_documents(report, progress=no_progress, built_at=BUILT_AT).files["pdf"][1]))
+    )
+    assert "Godkendelse af kvartalets tal: Ikke godkendt" in text
+    QuarterApproval.objects.create(department=away, quarter=str(quarter), approved_by=leder, approved_at=BUILT_AT)
+    text = squash(
+        "\n".join(pdf_pages(build_documents(report, progress=no_progress, built_at=BUILT_AT).files["pdf"][1]))
+    )
+    assert f"{quarter.label} er godkendt. Godkendt af" in text
+    assert date_format(timezone.localtime(BUILT_AT), "j. F Y") in text
+
+
+def test_approving_a_quarter_rebuilds_its_quality_team_report(home, leder, django_capture_on_commit_callbacks):
+    from measurements import dataquality
+    from measurements.services import quarter_approve
+
+    quarter = str(report_quarter())
+    Report.objects.create(kind=Report.Kind.QUALITY_TEAM, department=home, period=quarter, status=Report.Status.DONE)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        quarter_approve(department=home, quarter=quarter, seen=dataquality.quarter_stamp(home.pk, quarter), by=leder)
+    callbacks[0]()  # the approval is committed: reports reacts
+    assert Report.objects.get().status == Report.Status.PENDING  # asked to be built again

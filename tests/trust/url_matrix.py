@@ -94,6 +94,15 @@ class Cast:
         for prefix, department in (("home", home), ("away", away)):
             objects[f"{prefix}_report"] = Report.objects.filter(department=department).order_by("pk").first()
         objects["meeting"] = Meeting.objects.order_by("pk").first()
+        from measurements.models import FollowUpFlag, ReopenRequest, ValueCheck
+
+        objects["home_check"] = (
+            ValueCheck.objects.filter(measurement__measure__initiative__department=home).order_by("pk").first()
+        )
+        objects["home_flag"] = (
+            FollowUpFlag.objects.filter(measurement__measure__initiative__department=home).order_by("pk").first()
+        )
+        objects["home_reopen_request"] = ReopenRequest.objects.filter(department=home).order_by("pk").first()
         return cls(home=home, away=away, objects=objects)
 
 
@@ -187,6 +196,49 @@ MATRIX: dict[str, Entry] = {
     "measurements:locks": Entry(get=KDK_ONLY),
     "measurements:lock_reopen": post_only(writes(KDK_ONLY)),
     "measurements:lock_relock": post_only(writes(KDK_ONLY)),
+    # data quality and sign-off (issue 14): enter = the department's key persons and management, KDK;
+    # approve and flag = management and KDK (not key persons); decide reopen requests = KDK
+    "measurements:explain": post_only(
+        _roles(LOGIN, NOT_FOUND, NOT_REFUSED, NOT_REFUSED, NOT_FOUND, NOT_REFUSED),
+        kwargs=lambda c: {"pk": c.home_check.pk},
+    ),
+    "measurements:flag_set": Entry(
+        get=_roles(LOGIN, NOT_FOUND, FORBIDDEN, OK, FORBIDDEN, OK),
+        post=writes(_roles(LOGIN, NOT_FOUND, FORBIDDEN, OK, FORBIDDEN, OK)),
+        kwargs=lambda c: {"pk": c.home_measurement.pk},
+    ),
+    "measurements:flag_clear": post_only(
+        writes(_roles(LOGIN, NOT_FOUND, FORBIDDEN, OK, FORBIDDEN, OK)), kwargs=lambda c: {"pk": c.home_flag.pk}
+    ),
+    "measurements:quality_all": Entry(get=_roles(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK)),
+    "measurements:quality": Entry(get=HOME_READERS, kwargs=lambda c: {"pk": c.home.pk}),
+    "measurements:month": Entry(get=HOME_READERS, kwargs=lambda c: {"pk": c.home.pk, "month": _first_month()}),
+    "measurements:gap": post_only(
+        writes(_roles(LOGIN, NOT_FOUND, OK, OK, FORBIDDEN, OK)),
+        kwargs=lambda c: {"pk": c.home.pk, "month": _first_month()},
+        note="an empty POST names no measure: 400",
+    ),
+    "measurements:month_report": post_only(
+        writes(_roles(LOGIN, NOT_FOUND, OK, OK, FORBIDDEN, OK)),
+        kwargs=lambda c: {"pk": c.home.pk, "month": _first_month()},
+    ),
+    "measurements:reopen_ask": Entry(
+        get=_roles(LOGIN, NOT_FOUND, OK, OK, NOT_FOUND, OK),
+        post=writes(_roles(LOGIN, NOT_FOUND, OK, OK, NOT_FOUND, OK)),
+        kwargs=lambda c: {"pk": c.home_measure.pk, "month": _first_month()},
+    ),
+    "measurements:reopen_requests": Entry(get=KDK_ONLY),
+    "measurements:reopen_decide": post_only(writes(KDK_ONLY), kwargs=lambda c: {"pk": c.home_reopen_request.pk}),
+    "measurements:approval": Entry(
+        get=HOME_READERS,
+        post=writes(_roles(LOGIN, NOT_FOUND, FORBIDDEN, OK, FORBIDDEN, OK)),
+        kwargs=lambda c: {"pk": c.home.pk, "quarter": "2026Q1"},
+        note="a key person's POST to approve is refused and changes nothing",
+    ),
+    "measurements:approval_withdraw": post_only(
+        writes(_roles(LOGIN, NOT_FOUND, FORBIDDEN, OK, FORBIDDEN, OK)),
+        kwargs=lambda c: {"pk": c.home.pk, "quarter": "2026Q1"},
+    ),
     # reports and exports (issue 5)
     "reports:list": Entry(get=signed_in(OK)),
     "reports:build": post_only(signed_in(NOT_REFUSED), note="the form offers only departments the user may steer"),
