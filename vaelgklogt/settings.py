@@ -258,6 +258,9 @@ VAELGKLOGT_LOCK_DAYS = env_int("VAELGKLOGT_LOCK_DAYS", 15)
 BENCHMARK_FLOOR_VIEW = env_bool("VAELGKLOGT_BENCH_FLOOR", default=False)
 # Largest file the measurement import accepts, in bytes (web upload and manage.py import_measurements).
 VAELGKLOGT_IMPORT_MAX_BYTES = env_int("VAELGKLOGT_IMPORT_MAX_BYTES", 2 * 1024 * 1024)
+# Seconds reading one import file may take before it is refused (an .xlsx is also refused, before it is parsed, when
+# it unpacks to more than ten times VAELGKLOGT_IMPORT_MAX_BYTES).
+VAELGKLOGT_IMPORT_MAX_SECONDS = env_int("VAELGKLOGT_IMPORT_MAX_SECONDS", 15)
 
 # Reports (reports/services.py, reports/schedules.py): the queue report jobs go to, when a running job counts as
 # lost, and the celery beat calendar. Days are read once at start-up; restart beat after changing them.
