@@ -12,8 +12,10 @@ Refused authorizations (404 from a scoped lookup, 403) are recorded by
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 
+from django.conf import settings
 from django.contrib.auth import user_logged_in, user_logged_out, user_login_failed
 from django.db import DatabaseError
 from django.dispatch import receiver
@@ -28,13 +30,41 @@ logger = logging.getLogger("vaelgklogt.audit")
 
 
 def client_address(request) -> str | None:
-    """The client's address as django-axes sees it (honours TRUSTED_PROXY_COUNT)."""
+    """The client's address: the connection's, or behind `TRUSTED_PROXY_COUNT` reverse proxies the one the outermost
+    of them put in X-Forwarded-For. django-axes uses this too (AXES_CLIENT_IP_CALLABLE), so the lockout and the
+    audit trail name the same address.
+
+    Each proxy appends the address it was connected from, so the client is the TRUSTED_PROXY_COUNT-th entry from the
+    right; anything further left came from the client itself and is not believed. A request that did not come
+    through all the proxies (no header, or too few entries) is known by the connection's address.
+    """
     if request is None:
         return None
-    from axes.helpers import get_client_ip_address
+    remote = request.META.get("REMOTE_ADDR") or None
+    hops = settings.TRUSTED_PROXY_COUNT
+    if hops <= 0:
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    if len(forwarded) < hops:
+        return remote
+    address = _ip_address(forwarded[-hops])
+    if address is None:
+        logger.warning("unreadable client address %r in X-Forwarded-For; using the connection's", forwarded[-hops])
+        return remote
+    return address
 
-    address = getattr(request, "axes_ip_address", None) or get_client_ip_address(request)
-    return address or None
+
+def _ip_address(text: str) -> str | None:
+    """The address in an X-Forwarded-For entry, which some proxies write with a port ("10.1.2.3:5123",
+    "[2001:db8::1]:443")."""
+    if text.startswith("["):
+        text = text[1 : text.find("]")] if "]" in text else ""
+    elif text.count(":") == 1:
+        text = text.split(":")[0]
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        return None
 
 
 def record(

@@ -214,11 +214,13 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "departments.middleware.lockout_response"  # the Danish lockout page
 AXES_DISABLE_ACCESS_LOG = True  # sign-ins are kept in departments.AuditEvent
 AXES_VERBOSE = False
-# Behind the reverse proxy: the number of proxies in front of the app (the client address is read from
-# X-Forwarded-For). 0 = use the connection's address.
-if env_int("TRUSTED_PROXY_COUNT", 0):
-    AXES_IPWARE_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+# Behind reverse proxies: how many there are in front of the app. The client's address is then the one the outermost
+# proxy wrote into X-Forwarded-For (departments.audit.client_address); 0 = the connection's address. The lockout and
+# the audit trail use the same address.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if not 0 <= TRUSTED_PROXY_COUNT <= 10:
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT must be between 0 and 10, not {TRUSTED_PROXY_COUNT}")
+AXES_CLIENT_IP_CALLABLE = "departments.audit.client_address"
 
 # Single sign-on with OpenID Connect (mozilla-django-oidc): on when OIDC_RP_CLIENT_ID is set. Roles come from the
 # identity provider's app-role claim; see departments/oidc.py and the README's Operations section.
