@@ -53,6 +53,18 @@ COLOURS = {
 }
 
 
+def plotly_text(text) -> str:
+    """Text for a plotly figure, shown exactly as written.
+
+    plotly.js reads a subset of HTML in every text it draws — titles, legend entries, hover labels, annotations,
+    tick labels: ``<a href>`` becomes a clickable link, ``<b>``, ``<br>`` and ``style`` apply. It also turns
+    entities back into characters, after it has found the tags, so ``&``, ``<`` and ``>`` written as entities are
+    drawn as text. Every text from outside this module (a tiltag, a translation, a month name) goes through here;
+    only the module's own markup (``<br>`` between month and year, ``<b>`` around the value) is left as markup.
+    """
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def kinds_for(measure) -> tuple[str, ...]:
     return KINDS_BY_UNIT[measure.unit]
 
@@ -211,7 +223,8 @@ def month_label(month: dt.date) -> str:
 
 def tick_label(month: dt.date) -> str:
     """Month over year on two lines ("jan.<br>2026"), so labels fit side by side on narrow charts."""
-    return _month_format(month, "N", get_language()) + "<br>" + _month_format(month, "Y", get_language())
+    language = get_language()
+    return plotly_text(_month_format(month, "N", language)) + "<br>" + plotly_text(_month_format(month, "Y", language))
 
 
 def signal_indexes(result: spc.ChartResult) -> list[int]:
@@ -241,7 +254,7 @@ def _value_format(measure) -> tuple[str, str]:
     if measure.unit == Unit.PROPORTION:
         return ".1f", " %"
     if measure.unit == Unit.RATE:
-        return ".2f", (" " + rate_suffix(measure)) if measure.rate_per > 1 else ""
+        return ".2f", (" " + plotly_text(rate_suffix(measure))) if measure.rate_per > 1 else ""
     return ".0f", ""
 
 
@@ -276,7 +289,9 @@ def _details(measure, points: Sequence[SeriesPoint]) -> list[str]:
     else:
         template = ""
     return [
-        (template % {"num": p.numerator, "den": p.denominator} if template else "") if p.present else no_data
+        plotly_text(
+            (template % {"num": p.numerator, "den": p.denominator} if template else "") if p.present else no_data
+        )
         for p in points
     ]
 
@@ -315,7 +330,7 @@ def build_figure(measure, *, points: Sequence[SeriesPoint], result: spc.ChartRes
     months = [p.month for p in points]
     x = [m.isoformat() for m in months]
     language = get_language()
-    labels = [_month_format(m, "N Y", language) for m in months]
+    labels = [plotly_text(_month_format(m, "N Y", language)) for m in months]
     number_format, suffix = _value_format(measure)
     is_run = result.kind == "run"
     runs_signal = result.runs_signal
@@ -326,7 +341,7 @@ def build_figure(measure, *, points: Sequence[SeriesPoint], result: spc.ChartRes
         _scatter(
             x=x,
             y=[p.cl for p in result.points],
-            name=_("Median") if is_run else _("Centerlinje"),
+            name=plotly_text(_("Median") if is_run else _("Centerlinje")),
             legendrank=3,
             mode="lines",
             line={
@@ -346,7 +361,7 @@ def build_figure(measure, *, points: Sequence[SeriesPoint], result: spc.ChartRes
                 _scatter(
                     x=x,
                     y=values,
-                    name=_("Kontrolgrænser"),
+                    name=plotly_text(_("Kontrolgrænser")),
                     legendgroup="limits",
                     legendrank=4,
                     showlegend=index == 0,
@@ -354,7 +369,7 @@ def build_figure(measure, *, points: Sequence[SeriesPoint], result: spc.ChartRes
                     line={"color": COLOURS["limits"], "width": 1, "dash": "dot", "shape": "hvh"},
                     connectgaps=False,
                     hovertemplate=f"%{{y:{number_format}}}{suffix}<extra>"
-                    + (_("Øvre kontrolgrænse") if limit == "ucl" else _("Nedre kontrolgrænse"))
+                    + plotly_text(_("Øvre kontrolgrænse") if limit == "ucl" else _("Nedre kontrolgrænse"))
                     + "</extra>",
                 )
             )
@@ -364,11 +379,11 @@ def build_figure(measure, *, points: Sequence[SeriesPoint], result: spc.ChartRes
             _scatter(
                 x=[x[0], x[-1]],
                 y=[target, target],
-                name=_("Mål"),
+                name=plotly_text(_("Mål")),
                 legendrank=5,
                 mode="lines",
                 line={"color": COLOURS["target"], "width": 2, "dash": "dash"},
-                hovertemplate=f"%{{y:{number_format}}}{suffix}<extra>{_('Mål')}</extra>",
+                hovertemplate=f"%{{y:{number_format}}}{suffix}<extra>{plotly_text(_('Mål'))}</extra>",
             )
         )
 
@@ -377,7 +392,7 @@ def build_figure(measure, *, points: Sequence[SeriesPoint], result: spc.ChartRes
         _scatter(
             x=x,
             y=[p.y for p in result.points],
-            name=_("Måling"),
+            name=plotly_text(_("Måling")),
             legendrank=1,
             mode="lines+markers",
             connectgaps=False,
@@ -395,7 +410,7 @@ def build_figure(measure, *, points: Sequence[SeriesPoint], result: spc.ChartRes
             _scatter(
                 x=[x[i] for i in marked],
                 y=[result.points[i].y for i in marked],
-                name=_("Signal"),
+                name=plotly_text(_("Signal")),
                 legendrank=2,
                 mode="markers",
                 marker={
@@ -406,7 +421,7 @@ def build_figure(measure, *, points: Sequence[SeriesPoint], result: spc.ChartRes
                 },
                 customdata=[labels[i] for i in marked],
                 hovertemplate=f"<b>%{{y:{number_format}}}{suffix}</b><br>%{{customdata}}<br>"
-                + _("Ikke-tilfældig variation")
+                + plotly_text(_("Ikke-tilfældig variation"))
                 + "<extra></extra>",
             )
         )
@@ -426,16 +441,14 @@ def build_figure(measure, *, points: Sequence[SeriesPoint], result: spc.ChartRes
             "type": "date",
             "tickmode": "array",
             "tickvals": _every_kth(x),
-            "ticktext": [
-                _month_format(m, "N", language) + "<br>" + _month_format(m, "Y", language) for m in _every_kth(months)
-            ],
+            "ticktext": [tick_label(m) for m in _every_kth(months)],
             "showgrid": False,
             "automargin": True,
             "linecolor": "#d8dde6",
             "range": _x_range(months),
         },
         yaxis={
-            "title": {"text": axis_title(measure)},
+            "title": {"text": plotly_text(axis_title(measure))},
             "automargin": True,
             "gridcolor": "#eef1f5",
             "zeroline": False,
@@ -480,12 +493,12 @@ def _action_marks(fig, *, months, result, target, actions) -> tuple[list[dict], 
         _scatter(
             x=[a.date.isoformat() for a in shown],
             y=[top] * len(shown),
-            name=_("Tiltag"),
+            name=plotly_text(_("Tiltag")),
             legendrank=6,
             mode="markers",
             marker={"color": COLOURS["action"], "size": 12, "symbol": "triangle-down"},
-            customdata=[[date_format(a.date, "j. F Y"), a.text] for a in shown],
-            hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[0]}<extra>" + _("Tiltag") + "</extra>",
+            customdata=[[plotly_text(date_format(a.date, "j. F Y")), plotly_text(a.text)] for a in shown],
+            hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[0]}<extra>" + plotly_text(_("Tiltag")) + "</extra>",
         )
     )
     shapes = [
@@ -509,7 +522,7 @@ def _action_marks(fig, *, months, result, target, actions) -> tuple[list[dict], 
             "yref": "paper",
             "yanchor": "bottom",
             "yshift": 2 + 15 * (index % 2),
-            "text": _short(a.text),
+            "text": plotly_text(_short(a.text)),
             "showarrow": False,
             "font": {"color": COLOURS["action"], "size": 11},
         }
