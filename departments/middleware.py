@@ -7,11 +7,14 @@
 
 `RefusedAccessAuditMiddleware` writes an audit entry for every refused authorization: a scoped lookup that found the
 object outside the user's lane (`departments.access.ScopedNotFound`) and every 403 answer. It runs after the view's
-own transaction has ended, so the entry is kept even when the view's work is rolled back.
+own transaction has ended, so the entry is kept even when the view's work is rolled back. Whether a 404 was "not
+yours" or "does not exist" is looked up, and recorded, only after the answer has been sent, so that neither the
+answer nor its timing tells the two apart.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from urllib.parse import urlencode
 
@@ -24,6 +27,9 @@ from django.utils.translation import gettext as _
 
 from . import audit
 from .access import ScopedNotFound
+from .models import AuditEvent
+
+logger = logging.getLogger("vaelgklogt.audit")
 
 SESSION_STARTED = "vk_session_started"
 SESSION_LAST_SEEN = "vk_session_last_seen"
@@ -149,20 +155,35 @@ class RefusedAccessAuditMiddleware:
                 request=request,
                 detail="403",
             )
+        not_found = getattr(request, "_vk_scoped_not_found", None)
+        if not_found is not None:
+            # Run when the server closes the response, after the last byte has gone out (Django calls its
+            # resource closers then, before request_finished): the existence check and the entry cost time that
+            # an answer for an object of another department must not take longer than one for no object at all.
+            response._resource_closers.append(lambda: _record_scoped_not_found(request, not_found))
         return response
 
     def process_exception(self, request, exception):
-        if isinstance(exception, ScopedNotFound) and exception.exists_elsewhere():
-            request._vk_refusal_recorded = True
+        if isinstance(exception, ScopedNotFound):
+            request._vk_scoped_not_found = exception
+        return None
+
+
+def _record_scoped_not_found(request, exception: ScopedNotFound) -> None:
+    """The audit entry for a 404 from a scoped lookup of an object that exists outside the user's scope (KDK's log);
+    a lookup of nothing at all is no refused authorization and leaves no entry."""
+    try:
+        if exception.exists_elsewhere():
             audit.record(
                 action=audit.Action.ACCESS_REFUSED,
                 outcome=audit.Outcome.REFUSED,
                 request=request,
                 object_type=exception.model._meta.label,
                 object_id=exception.object_id,
-                detail="404: outside the user's scope",
+                detail=AuditEvent.SCOPED_NOT_FOUND,
             )
-        return None
+    except Exception:  # the answer has gone; a failure here must not reach the server
+        logger.exception("could not audit a refused lookup of %s", exception.model._meta.label)
 
 
 def lockout_response(request, original_response=None, credentials=None):

@@ -204,8 +204,12 @@ class TeamMember(models.Model):
 
 class AuditEventQuerySet(models.QuerySet):
     def about(self, user):
-        """The entries a user may be shown about themselves."""
-        return self.filter(user=user)
+        """The entries a user may be shown about themselves. Not the 404s for objects outside their scope: for an id
+        that exists nowhere there is no entry, so showing these would tell "not yours" from "does not exist"
+        (KDK's log has them)."""
+        return self.filter(user=user).exclude(
+            action=AuditEvent.Action.ACCESS_REFUSED, detail=AuditEvent.SCOPED_NOT_FOUND
+        )
 
 
 class AuditEvent(models.Model):
@@ -257,6 +261,9 @@ class AuditEvent(models.Model):
     detail = models.CharField(_("detaljer"), max_length=500, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
+
+    #: `detail` of a refused scoped lookup (404 for an object of another department), written after the answer.
+    SCOPED_NOT_FOUND = "404: outside the user's scope"
 
     class Meta:
         verbose_name = _("logpost")

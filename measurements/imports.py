@@ -451,7 +451,6 @@ def preview_import(*, data: bytes, by, today: dt.date) -> Preview:
 
     codes = {_text(values.get("measure")).lower() for _number, values in rows}
     measures = _enterable_measures(by, codes)
-    foreign = _existing_codes(codes - set(measures))
     department_ids = {m.initiative.department_id for m in measures.values()}
     sections = {(s.department_id, s.code.lower()): s for s in Section.objects.filter(department_id__in=department_ids)}
     stored = _stored_values(measures.values())
@@ -478,13 +477,12 @@ def preview_import(*, data: bytes, by, today: dt.date) -> Preview:
         if not code:
             problem("measure", _("Skriv målingens kode."))
         elif measure is None:
-            if code.lower() in foreign:
-                problem(
-                    "measure",
-                    _("Målingen %(code)s hører til en afdeling, du ikke kan registrere for.") % {"code": code},
-                )
-            else:
-                problem("measure", _("Ukendt måling »%(code)s«.") % {"code": code})
+            # The same words whether the code belongs to another department or to no measure at all: the import
+            # must not tell which codes exist elsewhere.
+            problem(
+                "measure",
+                _("Målingen »%(code)s« findes ikke blandt de målinger, du kan registrere for.") % {"code": code},
+            )
         section = None
         section_code = _text(values.get("section"))
         if measure is not None and section_code:
@@ -574,13 +572,6 @@ def _enterable_measures(by, codes: set[str]) -> dict[str, Measure]:
     measures = Measure.objects.all() if by is None else Measure.objects.enterable_by(by)
     measures = measures.filter(query).select_related("initiative__department").prefetch_related("initiative__sections")
     return {m.code.lower(): m for m in measures}
-
-
-def _existing_codes(codes: set[str]) -> set[str]:
-    query = _code_query(codes)
-    if not query:
-        return set()
-    return {code.lower() for code in Measure.objects.filter(query).values_list("code", flat=True)}
 
 
 def _stored_values(measures) -> dict[tuple, Measurement]:
