@@ -104,7 +104,8 @@ def record(
         object_type=object_type[:100],
         object_id=str(object_id)[:64],
         object_repr=object_repr[:200],
-        path=(request.get_full_path()[:500] if request is not None else ""),
+        # The path only: a query string can carry secrets (the sign-on callback's code and state).
+        path=(request.path[:500] if request is not None else ""),
         method=(request.method or "")[:10] if request is not None else "",
         ip_address=client_address(request),
         detail=detail[:500],
@@ -165,8 +166,9 @@ def _on_login_failed(sender, credentials, request=None, **kwargs):
         username = username or getattr(request, "_vk_sso_username", "")
     if request is not None and getattr(request, "axes_locked_out", False):
         detail = f"{detail}: locked out"
-    # Link the attempt to the account it was aimed at, so its owner can see it among "my entries".
-    target = _user_named(username)
+    # Link the attempt to the account it was aimed at, so its owner can see it among "my entries": a password
+    # attempt by the name typed, a single sign-on only by the provider's subject (never a local account's name).
+    target = getattr(request, "_vk_sso_user", None) if is_sso else _user_named(username)
     record(
         action=Action.LOGIN_FAILED,
         outcome=Outcome.FAILURE,

@@ -23,11 +23,13 @@ from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, get_user_model, logout
 from django.http import HttpResponse
 from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from . import audit
 from .access import ScopedNotFound
 from .models import AuditEvent
+from .oidc import end_session_url
 
 logger = logging.getLogger("vaelgklogt.audit")
 
@@ -184,6 +186,26 @@ def _record_scoped_not_found(request, exception: ScopedNotFound) -> None:
             )
     except Exception:  # the answer has gone; a failure here must not reach the server
         logger.exception("could not audit a refused lookup of %s", exception.model._meta.label)
+
+
+class SingleSignOutMiddleware:
+    """Signing out of a single sign-on session continues at the identity provider's end-session endpoint
+    (`OIDC_OP_END_SESSION_ENDPOINT`), which sends the browser back to the login page. Otherwise the provider's own
+    session lives on, and the next person at a shared PC who clicks the SSO button is signed straight back in as the
+    previous user. Local (break-glass) sign-ins sign out here only."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        end_session = None
+        user = getattr(request, "user", None)
+        if request.method == "POST" and request.path_info == reverse("logout") and user and user.is_authenticated:
+            end_session = end_session_url(request)  # read before the sign-out empties the session
+        response = self.get_response(request)
+        if end_session and response.status_code in (301, 302, 303) and not request.user.is_authenticated:
+            response["Location"] = end_session  # the same answer otherwise: its cookies end the session here
+        return response
 
 
 def lockout_response(request, original_response=None, credentials=None):

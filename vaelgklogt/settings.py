@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "departments.middleware.SessionPolicyMiddleware",
     "departments.middleware.RefusedAccessAuditMiddleware",
+    "departments.middleware.SingleSignOutMiddleware",
     # AxesMiddleware must be last: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
     # --- end trust ---
@@ -212,6 +213,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "departments.middleware.lockout_response"  # the Danish lockout page
+# Single sign-on is not a password attempt: neither counted nor refused by the lockout (the provider has its own).
+AXES_WHITELIST_CALLABLE = "departments.oidc.is_single_sign_on_attempt"
 AXES_DISABLE_ACCESS_LOG = True  # sign-ins are kept in departments.AuditEvent
 AXES_VERBOSE = False
 # Behind reverse proxies: how many there are in front of the app. The client's address is then the one the outermost
@@ -233,6 +236,18 @@ OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT")
 OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT")
 OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT")
 OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT")
+# The provider's issuer (the `issuer` of its /.well-known/openid-configuration); the ID token's `iss` must equal it.
+OIDC_OP_ISSUER = env_str("OIDC_OP_ISSUER")
+# Optional: the provider's end_session_endpoint. Signing out of an SSO session then signs out at the provider too.
+OIDC_OP_END_SESSION_ENDPOINT = env_str("OIDC_OP_END_SESSION_ENDPOINT")
+OIDC_STORE_ID_TOKEN = bool(OIDC_OP_END_SESSION_ENDPOINT)  # kept in the session as the end-session id_token_hint
+# How the app authenticates at the token endpoint: client_secret_post (default) or client_secret_basic.
+OIDC_TOKEN_AUTH_METHOD = env_str("OIDC_TOKEN_AUTH_METHOD", "client_secret_post")
+if OIDC_TOKEN_AUTH_METHOD not in ("client_secret_post", "client_secret_basic"):
+    raise ImproperlyConfigured(
+        f"OIDC_TOKEN_AUTH_METHOD must be client_secret_post or client_secret_basic, not {OIDC_TOKEN_AUTH_METHOD!r}"
+    )
+OIDC_TOKEN_USE_BASIC_AUTH = OIDC_TOKEN_AUTH_METHOD == "client_secret_basic"
 OIDC_ROLES_CLAIM = env_str("OIDC_ROLES_CLAIM", "roles")
 OIDC_USERNAME_CLAIM = env_str("OIDC_USERNAME_CLAIM", "preferred_username")
 OIDC_USE_PKCE = True
@@ -244,7 +259,12 @@ OIDC_LOGIN_BUTTON_LABEL = env_str("OIDC_LOGIN_BUTTON_LABEL", "Log ind med Region
 if OIDC_ENABLED:
     missing = [
         name
-        for name in ("OIDC_RP_CLIENT_SECRET", "OIDC_OP_AUTHORIZATION_ENDPOINT", "OIDC_OP_TOKEN_ENDPOINT")
+        for name in (
+            "OIDC_RP_CLIENT_SECRET",
+            "OIDC_OP_AUTHORIZATION_ENDPOINT",
+            "OIDC_OP_TOKEN_ENDPOINT",
+            "OIDC_OP_ISSUER",
+        )
         if not globals()[name]
     ]
     if OIDC_RP_SIGN_ALGO.startswith(("RS", "ES")) and not OIDC_OP_JWKS_ENDPOINT:
