@@ -204,11 +204,10 @@ class TeamMember(models.Model):
 
 class AuditEventQuerySet(models.QuerySet):
     def about(self, user):
-        """The entries a user may be shown about themselves. Not the 404s for objects outside their scope: for an id
-        that exists nowhere there is no entry, so showing these would tell "not yours" from "does not exist"
-        (KDK's log has them)."""
+        """The entries a user may be shown about themselves. Not the 404s of scoped lookups: their detail tells "not
+        yours" from "does not exist", which the user must not learn (KDK's log has them)."""
         return self.filter(user=user).exclude(
-            action=AuditEvent.Action.ACCESS_REFUSED, detail=AuditEvent.SCOPED_NOT_FOUND
+            action=AuditEvent.Action.ACCESS_REFUSED, detail__in=[AuditEvent.SCOPED_NOT_FOUND, AuditEvent.NOT_FOUND]
         )
 
 
@@ -262,8 +261,9 @@ class AuditEvent(models.Model):
 
     objects = AuditEventQuerySet.as_manager()
 
-    #: `detail` of a refused scoped lookup (404 for an object of another department), written after the answer.
+    #: `detail` of a 404 from a scoped lookup (written after the answer): an object of another department, or none.
     SCOPED_NOT_FOUND = "404: outside the user's scope"
+    NOT_FOUND = "404: no such object"
 
     class Meta:
         verbose_name = _("logpost")
