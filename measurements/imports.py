@@ -271,10 +271,10 @@ def _xlsx_rows(data: bytes, deadline: _Deadline) -> Iterator[tuple[int, list]]:
     openpyxl's read-only worksheet would first parse a whole sheet that has no ``<dimension>`` just to size it, so
     the sheet is parsed here with openpyxl's own row parser instead (what ``ReadOnlyWorksheet`` does inside).
     """
-    from openpyxl.worksheet._reader import WorkSheetParser
-
-    archive = _open_xlsx(data, deadline)
+    archive = _open_xlsx(data, deadline)  # a refusal here costs no parsing at all
     try:
+        from openpyxl.worksheet._reader import WorkSheetParser
+
         try:
             reader = _workbook_reader()(io.BytesIO(data), read_only=True, data_only=True)
             reader.archive.close()
