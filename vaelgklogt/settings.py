@@ -54,6 +54,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Refuses a request body over VAELGKLOGT_MAX_REQUEST_BYTES (413) from its Content-Length, before it is read.
+    "departments.middleware.RequestSizeLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -278,8 +280,14 @@ if OIDC_ENABLED:
 VAELGKLOGT_LOCK_DAYS = env_int("VAELGKLOGT_LOCK_DAYS", 15)
 # The benchmark's floor view at /_bench/floor (bench/ turns it on for its own server); off everywhere else.
 BENCHMARK_FLOOR_VIEW = env_bool("VAELGKLOGT_BENCH_FLOOR", default=False)
-# Largest file the measurement import accepts, in bytes (web upload and manage.py import_measurements).
+# Largest file the measurement import accepts, in bytes (web upload and manage.py import_measurements). It is the
+# largest upload of all: every request body limit follows from it. A body larger than the file plus room for the
+# form's other fields is refused with 413 from its Content-Length, before any of it is read; Django keeps a file up
+# to this size in memory (no temporary file) and refuses form data (without files) above it.
 VAELGKLOGT_IMPORT_MAX_BYTES = env_int("VAELGKLOGT_IMPORT_MAX_BYTES", 2 * 1024 * 1024)
+VAELGKLOGT_MAX_REQUEST_BYTES = VAELGKLOGT_IMPORT_MAX_BYTES + 64 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = VAELGKLOGT_IMPORT_MAX_BYTES
+DATA_UPLOAD_MAX_MEMORY_SIZE = VAELGKLOGT_IMPORT_MAX_BYTES
 # Seconds reading one import file may take before it is refused (an .xlsx is also refused, before it is parsed, when
 # it unpacks to more than ten times VAELGKLOGT_IMPORT_MAX_BYTES).
 VAELGKLOGT_IMPORT_MAX_SECONDS = env_int("VAELGKLOGT_IMPORT_MAX_SECONDS", 15)
