@@ -12,8 +12,10 @@ Refused authorizations (404 from a scoped lookup, 403) are recorded by
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 
+from django.conf import settings
 from django.contrib.auth import user_logged_in, user_logged_out, user_login_failed
 from django.db import DatabaseError
 from django.dispatch import receiver
@@ -28,13 +30,41 @@ logger = logging.getLogger("vaelgklogt.audit")
 
 
 def client_address(request) -> str | None:
-    """The client's address as django-axes sees it (honours TRUSTED_PROXY_COUNT)."""
+    """The client's address: the connection's, or behind `TRUSTED_PROXY_COUNT` reverse proxies the one the outermost
+    of them put in X-Forwarded-For. django-axes uses this too (AXES_CLIENT_IP_CALLABLE), so the lockout and the
+    audit trail name the same address.
+
+    Each proxy appends the address it was connected from, so the client is the TRUSTED_PROXY_COUNT-th entry from the
+    right; anything further left came from the client itself and is not believed. A request that did not come
+    through all the proxies (no header, or too few entries) is known by the connection's address.
+    """
     if request is None:
         return None
-    from axes.helpers import get_client_ip_address
+    remote = request.META.get("REMOTE_ADDR") or None
+    hops = settings.TRUSTED_PROXY_COUNT
+    if hops <= 0:
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    if len(forwarded) < hops:
+        return remote
+    address = _ip_address(forwarded[-hops])
+    if address is None:
+        logger.warning("unreadable client address %r in X-Forwarded-For; using the connection's", forwarded[-hops])
+        return remote
+    return address
 
-    address = getattr(request, "axes_ip_address", None) or get_client_ip_address(request)
-    return address or None
+
+def _ip_address(text: str) -> str | None:
+    """The address in an X-Forwarded-For entry, which some proxies write with a port ("10.1.2.3:5123",
+    "[2001:db8::1]:443")."""
+    if text.startswith("["):
+        text = text[1 : text.find("]")] if "]" in text else ""
+    elif text.count(":") == 1:
+        text = text.split(":")[0]
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        return None
 
 
 def record(
@@ -74,7 +104,8 @@ def record(
         object_type=object_type[:100],
         object_id=str(object_id)[:64],
         object_repr=object_repr[:200],
-        path=(request.get_full_path()[:500] if request is not None else ""),
+        # The path only: a query string can carry secrets (the sign-on callback's code and state).
+        path=(request.path[:500] if request is not None else ""),
         method=(request.method or "")[:10] if request is not None else "",
         ip_address=client_address(request),
         detail=detail[:500],
@@ -135,8 +166,9 @@ def _on_login_failed(sender, credentials, request=None, **kwargs):
         username = username or getattr(request, "_vk_sso_username", "")
     if request is not None and getattr(request, "axes_locked_out", False):
         detail = f"{detail}: locked out"
-    # Link the attempt to the account it was aimed at, so its owner can see it among "my entries".
-    target = _user_named(username)
+    # Link the attempt to the account it was aimed at, so its owner can see it among "my entries": a password
+    # attempt by the name typed, a single sign-on only by the provider's subject (never a local account's name).
+    target = getattr(request, "_vk_sso_user", None) if is_sso else _user_named(username)
     record(
         action=Action.LOGIN_FAILED,
         outcome=Outcome.FAILURE,

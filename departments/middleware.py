@@ -7,11 +7,14 @@
 
 `RefusedAccessAuditMiddleware` writes an audit entry for every refused authorization: a scoped lookup that found the
 object outside the user's lane (`departments.access.ScopedNotFound`) and every 403 answer. It runs after the view's
-own transaction has ended, so the entry is kept even when the view's work is rolled back.
+own transaction has ended, so the entry is kept even when the view's work is rolled back. Whether a scoped 404 was
+"not yours" or "does not exist" is looked up, and recorded (both), only after the answer has been sent, so that
+neither the answer nor its timing tells the two apart.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from urllib.parse import urlencode
 
@@ -20,10 +23,15 @@ from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, get_user_model, logout
 from django.http import HttpResponse
 from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from . import audit
 from .access import ScopedNotFound
+from .models import AuditEvent
+from .oidc import end_session_url
+
+logger = logging.getLogger("vaelgklogt.audit")
 
 SESSION_STARTED = "vk_session_started"
 SESSION_LAST_SEEN = "vk_session_last_seen"
@@ -149,20 +157,75 @@ class RefusedAccessAuditMiddleware:
                 request=request,
                 detail="403",
             )
+        not_found = getattr(request, "_vk_scoped_not_found", None)
+        if not_found is not None:
+            # Run when the server closes the response, after the last byte has gone out (Django calls its
+            # resource closers then, before request_finished): the existence check and the entry cost time that
+            # an answer for an object of another department must not take longer than one for no object at all.
+            response._resource_closers.append(lambda: _record_scoped_not_found(request, not_found))
         return response
 
     def process_exception(self, request, exception):
-        if isinstance(exception, ScopedNotFound) and exception.exists_elsewhere():
-            request._vk_refusal_recorded = True
-            audit.record(
-                action=audit.Action.ACCESS_REFUSED,
-                outcome=audit.Outcome.REFUSED,
-                request=request,
-                object_type=exception.model._meta.label,
-                object_id=exception.object_id,
-                detail="404: outside the user's scope",
-            )
+        if isinstance(exception, ScopedNotFound):
+            request._vk_scoped_not_found = exception
         return None
+
+
+def _record_scoped_not_found(request, exception: ScopedNotFound) -> None:
+    """The audit entry for a 404 from a scoped lookup, for KDK's log: an object outside the user's scope (a refused
+    authorization) or no object at all. Both are written, so that both cost the same also after the answer (the
+    next request on a kept-alive connection waits for this work); Min log shows neither."""
+    try:
+        outside = exception.exists_elsewhere()
+        audit.record(
+            action=audit.Action.ACCESS_REFUSED,
+            outcome=audit.Outcome.REFUSED,
+            request=request,
+            object_type=exception.model._meta.label,
+            object_id=exception.object_id,
+            detail=AuditEvent.SCOPED_NOT_FOUND if outside else AuditEvent.NOT_FOUND,
+        )
+    except Exception:  # the answer has gone; a failure here must not reach the server
+        logger.exception("could not audit a refused lookup of %s", exception.model._meta.label)
+
+
+class RequestSizeLimitMiddleware:
+    """Refuses a request whose body is larger than `VAELGKLOGT_MAX_REQUEST_BYTES` (the largest import file plus room
+    for the form's other fields) with 413 and a Danish page, from its Content-Length header, before any of the body
+    is read. (Django reads nothing of a body without Content-Length.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.VAELGKLOGT_MAX_REQUEST_BYTES:
+            context = {"size": length, "max_bytes": settings.VAELGKLOGT_IMPORT_MAX_BYTES}
+            return render(request, "413.html", context, status=413)
+        return self.get_response(request)
+
+
+class SingleSignOutMiddleware:
+    """Signing out of a single sign-on session continues at the identity provider's end-session endpoint
+    (`OIDC_OP_END_SESSION_ENDPOINT`), which sends the browser back to the login page. Otherwise the provider's own
+    session lives on, and the next person at a shared PC who clicks the SSO button is signed straight back in as the
+    previous user. Local (break-glass) sign-ins sign out here only."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        end_session = None
+        user = getattr(request, "user", None)
+        if request.method == "POST" and request.path_info == reverse("logout") and user and user.is_authenticated:
+            end_session = end_session_url(request)  # read before the sign-out empties the session
+        response = self.get_response(request)
+        if end_session and response.status_code in (301, 302, 303) and not request.user.is_authenticated:
+            response["Location"] = end_session  # the same answer otherwise: its cookies end the session here
+        return response
 
 
 def lockout_response(request, original_response=None, credentials=None):

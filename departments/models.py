@@ -204,8 +204,11 @@ class TeamMember(models.Model):
 
 class AuditEventQuerySet(models.QuerySet):
     def about(self, user):
-        """The entries a user may be shown about themselves."""
-        return self.filter(user=user)
+        """The entries a user may be shown about themselves. Not the 404s of scoped lookups: their detail tells "not
+        yours" from "does not exist", which the user must not learn (KDK's log has them)."""
+        return self.filter(user=user).exclude(
+            action=AuditEvent.Action.ACCESS_REFUSED, detail__in=[AuditEvent.SCOPED_NOT_FOUND, AuditEvent.NOT_FOUND]
+        )
 
 
 class AuditEvent(models.Model):
@@ -264,6 +267,10 @@ class AuditEvent(models.Model):
     detail = models.CharField(_("detaljer"), max_length=500, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
+
+    #: `detail` of a 404 from a scoped lookup (written after the answer): an object of another department, or none.
+    SCOPED_NOT_FOUND = "404: outside the user's scope"
+    NOT_FOUND = "404: no such object"
 
     class Meta:
         verbose_name = _("logpost")

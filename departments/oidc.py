@@ -13,8 +13,15 @@ match the claim named by `OIDC_ROLES_CLAIM` (default `roles`, the app-role claim
 
 Department codes are matched without regard to case (`vk.leder:ORT` = department `ort`). Values that are not ours,
 or that name an unknown department, are ignored and logged. A user with no recognised role is refused sign-in (and
-loses the roles they had). Users are matched by the provider's stable subject (`sub`), never by name, so an SSO
-sign-in can never take over a local break-glass account.
+loses the roles they had); no user is created for them. A sign-in whose claims carry no role claim at all is refused
+and changes nothing (an absent claim is a configuration fault, not "no roles"). Users are matched by the provider's
+stable subject (`sub`), never by name, so an SSO sign-in can never take over a local break-glass account, and a
+refused SSO sign-in is never filed under a local account of the same name.
+
+The ID token's issuer and audience are checked (`OIDC_OP_ISSUER`, `OIDC_RP_CLIENT_ID`). SSO sign-ins stay out of
+the password lockout (`is_single_sign_on_attempt`, django-axes' whitelist): the provider has its own. Signing out
+of an SSO session here continues at the provider's end-session endpoint when `OIDC_OP_END_SESSION_ENDPOINT` is set
+(`departments.middleware.SingleSignOutMiddleware`).
 """
 
 from __future__ import annotations
@@ -22,14 +29,17 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 import requests
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import BACKEND_SESSION_KEY
 from django.core.exceptions import SuspiciousOperation
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.http import Http404
+from django.shortcuts import resolve_url
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
@@ -40,6 +50,11 @@ from .access import Role, forget_access
 from .models import Department, Membership, SingleSignOnIdentity
 
 logger = logging.getLogger("vaelgklogt.sso")
+
+BACKEND_PATH = "departments.oidc.RoleMappingOIDCBackend"
+
+# Why a single sign-on was refused, for the message the user gets on the login page.
+CANCELLED, NO_ROLE, DISABLED, ERROR = "cancelled", "no_role", "disabled", "error"
 
 ORG_WIDE_CLAIMS = {"vk.kdk": Role.KDK, "vk.direktion": Role.HOSPITAL_MANAGEMENT}
 DEPARTMENT_CLAIMS = {"vk.leder": Role.MANAGEMENT, "vk.noegle": Role.KEY_PERSON}
@@ -80,8 +95,21 @@ def grants_from_claim(values: list[str]) -> tuple[set[Grant], list[str]]:
     return grants, ignored
 
 
-def memberships_sync(*, user, grants: set[Grant]) -> tuple[list[str], list[str]]:
-    """Make the user's memberships equal to `grants` (unknown departments are skipped).
+def known_grants(grants: set[Grant]) -> tuple[set[Grant], list[str]]:
+    """The grants whose department exists (or that need none), and the others as claim-like strings."""
+    codes = {grant.department_code for grant in grants if grant.department_code}
+    existing = set(
+        Department.objects.annotate(code_lower=Lower("code"))
+        .filter(code_lower__in=codes)
+        .values_list("code_lower", flat=True)
+    )
+    known = {grant for grant in grants if grant.department_code is None or grant.department_code in existing}
+    return known, sorted(f"{grant.role}:{grant.department_code}" for grant in grants - known)
+
+
+def memberships_sync(*, user, grants: set[Grant], request=None) -> tuple[list[str], list[str]]:
+    """Make the user's memberships equal to `grants` (unknown departments are skipped). A change is audited, with
+    the request's address and path when there is one.
 
     Returns (roles held afterwards as claim-like strings, grants skipped because their department does not exist).
     """
@@ -117,10 +145,38 @@ def memberships_sync(*, user, grants: set[Grant]) -> tuple[list[str], list[str]]
     if before != after:
         audit.record(
             action=audit.Action.ROLES_CHANGED,
+            request=request,
             user=user,
             detail=("from single sign-on: " + ", ".join(held))[:500],
         )
     return held, skipped
+
+
+def is_single_sign_on_attempt(request, credentials) -> bool:
+    """django-axes' whitelist (AXES_WHITELIST_CALLABLE): a single sign-on is not a password attempt and is neither
+    counted nor refused by the password lockout. Otherwise five refused SSO sign-ins from one address (a shared ward
+    PC, everyone behind one NAT) would lock the next valid one out. The provider guards its own sign-in."""
+    credentials = credentials or {}
+    return credentials.get("username") is None and ("nonce" in credentials or "code_verifier" in credentials)
+
+
+def end_session_url(request) -> str | None:
+    """Where to send the browser after signing out of a single sign-on session: the provider's end-session endpoint
+    (OpenID Connect RP-initiated logout), which comes back to the login page. None for a local sign-in, or when no
+    endpoint is configured."""
+    endpoint = getattr(settings, "OIDC_OP_END_SESSION_ENDPOINT", "")
+    if not (getattr(settings, "OIDC_ENABLED", False) and endpoint):
+        return None
+    if request.session.get(BACKEND_SESSION_KEY) != BACKEND_PATH:
+        return None
+    params = {
+        "client_id": settings.OIDC_RP_CLIENT_ID,
+        "post_logout_redirect_uri": request.build_absolute_uri(resolve_url(settings.LOGOUT_REDIRECT_URL)),
+    }
+    id_token = request.session.get("oidc_id_token")
+    if id_token:
+        params["id_token_hint"] = id_token
+    return f"{endpoint}{'&' if '?' in endpoint else '?'}{urlencode(params)}"
 
 
 class RoleMappingOIDCBackend(OIDCAuthenticationBackend):
@@ -138,6 +194,21 @@ class RoleMappingOIDCBackend(OIDCAuthenticationBackend):
                 request._vk_sso_failure = f"{type(exc).__name__}: {exc}"[:300]
             return None
 
+    def verify_token(self, token, **kwargs):
+        """The library checks the signature, the expiry and the nonce; the issuer and the audience are checked here,
+        so that a token the provider issued to another application (or another provider's) is refused."""
+        payload = super().verify_token(token, **kwargs)
+        issuer = settings.OIDC_OP_ISSUER
+        if payload.get("iss") != issuer:
+            raise SuspiciousOperation(f"ID token issuer {payload.get('iss')!r} is not {issuer!r}")
+        audience = payload.get("aud")
+        audiences = [audience] if isinstance(audience, str) else list(audience or [])
+        if self.OIDC_RP_CLIENT_ID not in audiences:
+            raise SuspiciousOperation(f"ID token audience {audience!r} does not name this client")
+        if len(audiences) > 1 and payload.get("azp") != self.OIDC_RP_CLIENT_ID:
+            raise SuspiciousOperation("ID token for several audiences without this client as azp")
+        return payload
+
     def get_userinfo(self, access_token, id_token, payload):
         """Claims from the verified ID token, completed by the userinfo endpoint when one is configured.
         Entra ID puts the app roles in the ID token, not in userinfo."""
@@ -153,22 +224,35 @@ class RoleMappingOIDCBackend(OIDCAuthenticationBackend):
         if not claims.get("sub"):
             self._fail("no sub claim")
             return False
+        existing = self.filter_users_by_claims(claims).first()
+        if self.request is not None:
+            self.request._vk_sso_user = existing  # the audit files a refusal under this user only, never by name
+        if existing is not None and not existing.is_active:
+            self._fail("the user is deactivated", claims, kind=DISABLED)
+            return False
+        if settings.OIDC_ROLES_CLAIM not in claims:
+            # Absent is not empty: the provider sent no role claim at all (say, roles only in userinfo, and no
+            # userinfo endpoint configured). Refuse, and leave the user's roles as they are.
+            self._fail(f"no {settings.OIDC_ROLES_CLAIM!r} claim from the provider", claims)
+            return False
         grants, ignored = grants_from_claim(claim_values(claims, settings.OIDC_ROLES_CLAIM))
-        if ignored:
-            logger.info("ignored role claim values for %s: %s", claims.get("sub"), ignored)
+        grants, unknown = known_grants(grants)
+        if ignored or unknown:
+            logger.info("ignored role claim values for %s: %s", claims.get("sub"), [*ignored, *unknown])
         self._grants = grants
         if not grants:
-            # Whoever had roles before loses them: the provider no longer grants any.
-            existing = self.filter_users_by_claims(claims).first()
+            # Whoever had roles before loses them: the provider no longer grants any that apply here. Nobody new
+            # is created.
             if existing is not None:
-                memberships_sync(user=existing, grants=set())
-            self._fail("no Vælg Klogt role in the role claim", claims)
+                memberships_sync(user=existing, grants=set(), request=self.request)
+            self._fail("no Vælg Klogt role in the role claim", claims, kind=NO_ROLE)
             return False
         return True
 
-    def _fail(self, reason: str, claims: dict | None = None) -> None:
+    def _fail(self, reason: str, claims: dict | None = None, kind: str = ERROR) -> None:
         if self.request is not None:
             self.request._vk_sso_failure = reason
+            self.request._vk_sso_refusal = kind
             if claims:
                 self.request._vk_sso_username = str(claims.get(settings.OIDC_USERNAME_CLAIM) or claims.get("sub"))
 
@@ -193,12 +277,12 @@ class RoleMappingOIDCBackend(OIDCAuthenticationBackend):
     def update_user(self, user, claims):
         if self._copy_profile(user, claims):
             user.save(update_fields=["first_name", "last_name", "email"])
-        held, skipped = memberships_sync(user=user, grants=getattr(self, "_grants", set()))
+        held, skipped = memberships_sync(user=user, grants=getattr(self, "_grants", set()), request=self.request)
         if skipped:
             logger.warning("unknown departments in role claim for %s: %s", user, skipped)
         SingleSignOnIdentity.objects.filter(user=user).update(last_login_at=timezone.now(), last_roles=", ".join(held))
-        if not held:
-            self._fail("the role claim names no existing department", claims)
+        if not held:  # the departments went away between the check and the sync
+            self._fail("the role claim names no existing department", claims, kind=NO_ROLE)
             return None
         return user
 
@@ -238,33 +322,57 @@ class SignOnStartView(OIDCAuthenticationRequestView):
 
 
 class SignOnCallbackView(OIDCAuthenticationCallbackView):
-    """The identity provider sends the browser back here with a code; failures land on the login page in Danish."""
+    """The identity provider sends the browser back here with a code; failures land on the login page in Danish.
+    Every refusal leaves an audit entry: a cancel at the provider, an unknown state (a callback replayed in another
+    browser, or forged), a refused or deactivated user (through the user_login_failed signal)."""
 
     def dispatch(self, request, *args, **kwargs):
         _require_sso()
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request):
+        if request.GET.get("error"):
+            error = re.sub(r"[^a-z_]", "", request.GET["error"].lower())[:60]
+            request._vk_sso_refusal = CANCELLED
+            self._audit_refusal(f"the provider answered {error}")
+            return super().get(request)  # forgets the state, signs out whoever was signed in
+        state = request.GET.get("state")
+        if request.GET.get("code") and state and state not in request.session.get("oidc_states", {}):
+            self._audit_refusal("unknown state (a replayed or forged callback)")
+            return self.login_failure()
         try:
             return super().get(request)
-        except SuspiciousOperation as exc:  # unknown state: a replayed or forged callback
-            request._vk_sso_failure = str(exc)[:300]
-            audit.record(
-                action=audit.Action.LOGIN_FAILED,
-                outcome=audit.Outcome.FAILURE,
-                request=request,
-                detail=f"sso: {exc}"[:500],
-            )
+        except SuspiciousOperation as exc:
+            self._audit_refusal(str(exc)[:300])
             return self.login_failure()
 
+    def _audit_refusal(self, reason: str) -> None:
+        self.request._vk_sso_failure = reason
+        audit.record(
+            action=audit.Action.LOGIN_FAILED,
+            outcome=audit.Outcome.FAILURE,
+            request=self.request,
+            detail=f"sso: {reason}"[:500],
+        )
+
     def login_failure(self):
-        messages.error(
-            self.request,
-            _(
+        refusal = getattr(self.request, "_vk_sso_refusal", ERROR)
+        if refusal == CANCELLED:
+            message = _(
+                "Log ind med single sign-on blev afbrudt. Prøv igen, eller kontakt KDK, hvis du ikke kan komme ind."
+            )
+        elif refusal == NO_ROLE:
+            message = _(
                 "Log ind med single sign-on lykkedes ikke. Har du fået en rolle i Vælg Klogt? "
                 "Kontakt KDK, hvis problemet fortsætter."
-            ),
-        )
+            )
+        elif refusal == DISABLED:
+            message = _("Din bruger er deaktiveret. Kontakt KDK.")
+        else:
+            message = _(
+                "Log ind med single sign-on lykkedes ikke. Prøv igen, og kontakt KDK, hvis problemet fortsætter."
+            )
+        messages.error(self.request, message)
         return super().login_failure()
 
 

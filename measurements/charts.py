@@ -55,6 +55,18 @@ COLOURS = {
 }
 
 
+def plotly_text(text) -> str:
+    """Text for a plotly figure, shown exactly as written.
+
+    plotly.js reads a subset of HTML in every text it draws — titles, legend entries, hover labels, annotations,
+    tick labels: ``<a href>`` becomes a clickable link, ``<b>``, ``<br>`` and ``style`` apply. It also turns
+    entities back into characters, after it has found the tags, so ``&``, ``<`` and ``>`` written as entities are
+    drawn as text. Every text from outside this module (a tiltag, a translation, a month name) goes through here;
+    only the module's own markup (``<br>`` between month and year, ``<b>`` around the value) is left as markup.
+    """
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def kinds_for(measure) -> tuple[str, ...]:
     return KINDS_BY_UNIT[measure.unit]
 
@@ -223,7 +235,7 @@ def chart_for_measure(
 # --------------------------------------------------------------------------- #
 def tick_label(month: dt.date) -> str:
     """Month over year on two lines ("jan.<br>2026"), so labels fit side by side on narrow charts."""
-    return format_month(month, "N") + "<br>" + format_month(month, "Y")
+    return plotly_text(format_month(month, "N")) + "<br>" + plotly_text(format_month(month, "Y"))
 
 
 def signal_indexes(result: spc.ChartResult) -> list[int]:
@@ -253,7 +265,7 @@ def _value_format(measure) -> tuple[str, str]:
     if measure.unit == Unit.PROPORTION:
         return ".1f", " %"
     if measure.unit == Unit.RATE:
-        return ".2f", (" " + rate_suffix(measure)) if measure.rate_per > 1 else ""
+        return ".2f", (" " + plotly_text(rate_suffix(measure))) if measure.rate_per > 1 else ""
     return ".0f", ""
 
 
@@ -288,7 +300,9 @@ def _details(measure, points: Sequence[SeriesPoint]) -> list[str]:
     else:
         template = ""
     return [
-        (template % {"num": p.numerator, "den": p.denominator} if template else "") if p.present else no_data
+        plotly_text(
+            (template % {"num": p.numerator, "den": p.denominator} if template else "") if p.present else no_data
+        )
         for p in points
     ]
 
@@ -326,7 +340,7 @@ def build_figure(measure, *, points: Sequence[SeriesPoint], result: spc.ChartRes
     """The plotly figure as a plain dict (data + layout), ready for `json_script`."""
     months = [p.month for p in points]
     x = [m.isoformat() for m in months]
-    labels = [format_month(m, "N Y") for m in months]
+    labels = [plotly_text(format_month(m, "N Y")) for m in months]
     number_format, suffix = _value_format(measure)
     is_run = result.kind == "run"
     runs_signal = result.runs_signal
@@ -337,7 +351,7 @@ def build_figure(measure, *, points: Sequence[SeriesPoint], result: spc.ChartRes
         _scatter(
             x=x,
             y=[p.cl for p in result.points],
-            name=_("Median") if is_run else _("Centerlinje"),
+            name=plotly_text(_("Median") if is_run else _("Centerlinje")),
             legendrank=3,
             mode="lines",
             line={
@@ -357,7 +371,7 @@ def build_figure(measure, *, points: Sequence[SeriesPoint], result: spc.ChartRes
                 _scatter(
                     x=x,
                     y=values,
-                    name=_("Kontrolgrænser"),
+                    name=plotly_text(_("Kontrolgrænser")),
                     legendgroup="limits",
                     legendrank=4,
                     showlegend=index == 0,
@@ -365,7 +379,7 @@ def build_figure(measure, *, points: Sequence[SeriesPoint], result: spc.ChartRes
                     line={"color": COLOURS["limits"], "width": 1, "dash": "dot", "shape": "hvh"},
                     connectgaps=False,
                     hovertemplate=f"%{{y:{number_format}}}{suffix}<extra>"
-                    + (_("Øvre kontrolgrænse") if limit == "ucl" else _("Nedre kontrolgrænse"))
+                    + plotly_text(_("Øvre kontrolgrænse") if limit == "ucl" else _("Nedre kontrolgrænse"))
                     + "</extra>",
                 )
             )
@@ -375,11 +389,11 @@ def build_figure(measure, *, points: Sequence[SeriesPoint], result: spc.ChartRes
             _scatter(
                 x=[x[0], x[-1]],
                 y=[target, target],
-                name=_("Mål"),
+                name=plotly_text(_("Mål")),
                 legendrank=5,
                 mode="lines",
                 line={"color": COLOURS["target"], "width": 2, "dash": "dash"},
-                hovertemplate=f"%{{y:{number_format}}}{suffix}<extra>{_('Mål')}</extra>",
+                hovertemplate=f"%{{y:{number_format}}}{suffix}<extra>{plotly_text(_('Mål'))}</extra>",
             )
         )
 
@@ -388,7 +402,7 @@ def build_figure(measure, *, points: Sequence[SeriesPoint], result: spc.ChartRes
         _scatter(
             x=x,
             y=[p.y for p in result.points],
-            name=_("Måling"),
+            name=plotly_text(_("Måling")),
             legendrank=1,
             mode="lines+markers",
             connectgaps=False,
@@ -406,7 +420,7 @@ def build_figure(measure, *, points: Sequence[SeriesPoint], result: spc.ChartRes
             _scatter(
                 x=[x[i] for i in marked],
                 y=[result.points[i].y for i in marked],
-                name=_("Signal"),
+                name=plotly_text(_("Signal")),
                 legendrank=2,
                 mode="markers",
                 marker={
@@ -417,7 +431,7 @@ def build_figure(measure, *, points: Sequence[SeriesPoint], result: spc.ChartRes
                 },
                 customdata=[labels[i] for i in marked],
                 hovertemplate=f"<b>%{{y:{number_format}}}{suffix}</b><br>%{{customdata}}<br>"
-                + _("Ikke-tilfældig variation")
+                + plotly_text(_("Ikke-tilfældig variation"))
                 + "<extra></extra>",
             )
         )
@@ -437,14 +451,14 @@ def build_figure(measure, *, points: Sequence[SeriesPoint], result: spc.ChartRes
             "type": "date",
             "tickmode": "array",
             "tickvals": _every_kth(x),
-            "ticktext": [format_month(m, "N") + "<br>" + format_month(m, "Y") for m in _every_kth(months)],
+            "ticktext": [tick_label(m) for m in _every_kth(months)],
             "showgrid": False,
             "automargin": True,
             "linecolor": "#d8dde6",
             "range": _x_range(months),
         },
         yaxis={
-            "title": {"text": axis_title(measure)},
+            "title": {"text": plotly_text(axis_title(measure))},
             "automargin": True,
             "gridcolor": "#eef1f5",
             "zeroline": False,
@@ -489,12 +503,12 @@ def _action_marks(fig, *, months, result, target, actions) -> tuple[list[dict], 
         _scatter(
             x=[a.date.isoformat() for a in shown],
             y=[top] * len(shown),
-            name=_("Tiltag"),
+            name=plotly_text(_("Tiltag")),
             legendrank=6,
             mode="markers",
             marker={"color": COLOURS["action"], "size": 12, "symbol": "triangle-down"},
-            customdata=[[date_format(a.date, "j. F Y"), a.text] for a in shown],
-            hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[0]}<extra>" + _("Tiltag") + "</extra>",
+            customdata=[[plotly_text(date_format(a.date, "j. F Y")), plotly_text(a.text)] for a in shown],
+            hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[0]}<extra>" + plotly_text(_("Tiltag")) + "</extra>",
         )
     )
     shapes = [
@@ -518,7 +532,7 @@ def _action_marks(fig, *, months, result, target, actions) -> tuple[list[dict], 
             "yref": "paper",
             "yanchor": "bottom",
             "yshift": 2 + 15 * (index % 2),
-            "text": _short(a.text),
+            "text": plotly_text(_short(a.text)),
             "showarrow": False,
             "font": {"color": COLOURS["action"], "size": 11},
         }

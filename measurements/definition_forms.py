@@ -141,7 +141,10 @@ class MeasureForm(forms.Form):
         label=_("Kode"),
         max_length=30,
         required=False,
-        help_text=_("Kort kode til import af tal, fx ORT-KAT-01. Lad feltet stå tomt, så foreslår systemet en."),
+        help_text=_(
+            "Kort kode til import af tal. Den begynder med afdelingens kode, fx ORT-KAT-01. "
+            "Lad feltet stå tomt, så foreslår systemet en."
+        ),
     )
 
     def __init__(self, *args, department, **kwargs):

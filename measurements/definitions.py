@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from departments.models import Department
 from departments.services import department_users
 from initiatives.models import Initiative
 
@@ -50,13 +51,30 @@ def _ascii(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
 
 
+def _department_part(department: Department) -> str:
+    return _ascii(department.code).upper()[:10]
+
+
 def code_prefix(initiative: Initiative) -> str:
     """Department code + the recommendation's initials, e.g. ORT-RBO for "rutinemæssigt blærekateter efter operation"."""
     words = [w for w in re.findall(r"[^\W\d_]+", initiative.recommendation.title.lower()) if w not in _STOP_WORDS]
     initials = _ascii(words[0])[:3] if len(words) == 1 else "".join(_ascii(word[0]) for word in words[:3])
     initials = initials.upper() or "VK"
-    department = _ascii(initiative.department.code).upper()[:10]
-    return f"{department}-{initials}"
+    return f"{_department_part(initiative.department)}-{initials}"
+
+
+def in_code_namespace(code: str, department: Department) -> bool:
+    """Whether a typed code lies in the department's own codes: it begins with the department's code and a hyphen
+    (ORT-…), and not with that of a department whose code extends it (ORT-B-… when there is a department ORT-B).
+
+    Codes are unique across the hospital group, so without this a typed code that another department uses would be
+    refused as taken and tell the typist that it exists. Within its own codes a department can only meet its own.
+    """
+    own = _department_part(department) + "-"
+    if not code.startswith(own):
+        return False
+    longer = Department.objects.exclude(pk=department.pk).filter(code__istartswith=department.code + "-")
+    return not any(code.startswith(_department_part(other) + "-") for other in longer)
 
 
 def default_code(initiative: Initiative, *, exclude_pk: int | None = None) -> str:
@@ -171,6 +189,14 @@ def _clean(*, initiative: Initiative, measure: Measure | None, definition: Measu
         else:
             if len(code) > CODE_MAX_LENGTH:
                 errors["code"] = _("Koden må højst være %(n)d tegn.") % {"n": CODE_MAX_LENGTH}
+            elif (measure is None or code != measure.code.upper()) and not in_code_namespace(
+                code, initiative.department
+            ):
+                # The same answer whether or not another department uses the code.
+                errors["code"] = _(
+                    "Koden skal begynde med afdelingens kode og en bindestreg, fx %(example)s. "
+                    "Lad feltet stå tomt, så foreslår systemet en."
+                ) % {"example": f"{code_prefix(initiative)}-01"}
             elif Measure.objects.filter(code__iexact=code).exclude(pk=measure.pk if measure else None).exists():
                 errors["code"] = _("Koden %(code)s er allerede i brug. Vælg en anden, eller lad feltet stå tomt.") % {
                     "code": code

@@ -13,8 +13,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import re
+import time
+import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -46,6 +50,11 @@ ALIASES = {
     "kommentar": "comment",
 }
 MAX_ROWS = 5000
+#: An .xlsx is a zip of XML parts, and a small one can unpack to hundreds of megabytes. Before any XML is parsed, its
+#: directory may name at most this many parts, unpacking to at most XLSX_MAX_EXPANSION × VAELGKLOGT_IMPORT_MAX_BYTES
+#: together (a 5,000-row sheet with long comments unpacks to a few megabytes).
+XLSX_MAX_ENTRIES = 100
+XLSX_MAX_EXPANSION = 10
 _MONTH = re.compile(r"(\d{4})-(\d{1,2})(?:-01)?")
 _CODE = re.compile(r"[-a-zA-Z0-9_]{1,30}")
 
@@ -54,8 +63,35 @@ def max_bytes() -> int:
     return settings.VAELGKLOGT_IMPORT_MAX_BYTES
 
 
+def max_unpacked_bytes() -> int:
+    return XLSX_MAX_EXPANSION * max_bytes()
+
+
+def max_seconds() -> int:
+    return settings.VAELGKLOGT_IMPORT_MAX_SECONDS
+
+
 class ImportFileError(Exception):
     """The file as a whole cannot be read (empty, too large, wrong format, wrong header)."""
+
+
+class _Deadline:
+    """The time reading one file may take (VAELGKLOGT_IMPORT_MAX_SECONDS), checked between rows and between the
+    chunks an .xlsx part is parsed in, so no file ties up a worker for longer."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.at = time.monotonic() + seconds
+
+    def check(self) -> None:
+        if time.monotonic() > self.at:
+            raise ImportFileError(
+                _(
+                    "Det tog for lang tid at læse filen (over %(seconds)d sekunder). "
+                    "Del den op i flere filer, eller gem den som CSV."
+                )
+                % {"seconds": self.seconds}
+            )
 
 
 @dataclass(frozen=True)
@@ -144,51 +180,191 @@ def _decode(data: bytes) -> str:
         ) from None
 
 
-def _csv_rows(data: bytes) -> list[list]:
+# Line breaks as str.splitlines() knows them: the delimiter is counted on the first non-blank line.
+_LINE = re.compile("[^\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
+
+
+def _csv_rows(data: bytes) -> Iterator[tuple[int, list]]:
+    """The CSV's rows as (row number, cells), read one at a time (the caller stops at the row limit)."""
     text = _decode(data)
-    lines = text.splitlines()
-    header_line = next((line for line in lines if line.strip()), "")
+    header_line = next((m.group() for m in _LINE.finditer(text) if m.group().strip()), "")
     counts = {sep: header_line.count(sep) for sep in (";", "\t", ",")}
     delimiter = max(counts, key=counts.get)
     try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        yield from enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1)
     except csv.Error:
         raise ImportFileError(
             _("Filen kunne ikke læses som CSV. Gem den fra Excel som »CSV UTF-8« eller som Excel-projektmappe (.xlsx).")
         ) from None
 
 
-def _xlsx_rows(data: bytes) -> list[list]:
-    from openpyxl import load_workbook
+def _not_xlsx() -> ImportFileError:
+    return ImportFileError(_("Filen kunne ikke læses som Excel-projektmappe (.xlsx)."))
 
+
+class _TimedPart:
+    """One part of the .xlsx being read: every read checks the deadline, so a part that takes long to parse is
+    stopped after at most one chunk more."""
+
+    def __init__(self, stream, deadline: _Deadline):
+        self._stream = stream
+        self._deadline = deadline
+
+    def read(self, size: int = -1) -> bytes:
+        self._deadline.check()
+        return self._stream.read(size)
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
+class _TimedZipFile(zipfile.ZipFile):
+    deadline: _Deadline
+
+    def open(self, name, mode="r", pwd=None, *, force_zip64=False):
+        stream = super().open(name, mode, pwd, force_zip64=force_zip64)
+        return _TimedPart(stream, self.deadline) if mode == "r" else stream
+
+
+def _open_xlsx(data: bytes, deadline: _Deadline) -> zipfile.ZipFile:
+    """The .xlsx's zip, refused before any XML is parsed when it has too many parts or unpacks too large. The sizes
+    in the zip's directory are binding: zipfile never unpacks more than an entry declares."""
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds (BadZipFile, KeyError, InvalidFileException, …)
-        raise ImportFileError(_("Filen kunne ikke læses som Excel-projektmappe (.xlsx).")) from None
+        archive = _TimedZipFile(io.BytesIO(data))
+    except Exception:  # BadZipFile, and the OSError/ValueError/EOFError a damaged directory gives
+        raise _not_xlsx() from None
+    archive.deadline = deadline
+    entries = archive.infolist()
+    if len(entries) > XLSX_MAX_ENTRIES:
+        archive.close()
+        raise ImportFileError(
+            _(
+                "Excel-filen består af for mange dele (%(count)d, højst %(max)d). "
+                "Gem kun arket med målingerne i en ny projektmappe, eller gem det som CSV."
+            )
+            % {"count": len(entries), "max": XLSX_MAX_ENTRIES}
+        )
+    unpacked = sum(entry.file_size for entry in entries)
+    if unpacked > max_unpacked_bytes():
+        archive.close()
+        raise ImportFileError(
+            _(
+                "Excel-filen fylder for meget, når den pakkes ud (%(size)s, højst %(max)s). "
+                "Del den op i flere filer, eller gem den som CSV."
+            )
+            % {"size": filesizeformat(unpacked), "max": filesizeformat(max_unpacked_bytes())}
+        )
+    return archive
+
+
+def _xlsx_rows(data: bytes, deadline: _Deadline) -> Iterator[tuple[int, list]]:
+    """The first sheet's rows as (row number, cells), parsed one at a time (the caller stops at the row limit).
+
+    openpyxl's read-only worksheet would first parse a whole sheet that has no ``<dimension>`` just to size it, so
+    the sheet is parsed here with openpyxl's own row parser instead (what ``ReadOnlyWorksheet`` does inside).
+    """
+    archive = _open_xlsx(data, deadline)  # a refusal here costs no parsing at all
     try:
-        sheet = workbook.worksheets[0]
-        rows = []
-        for row in sheet.iter_rows(max_col=len(COLUMNS) + 4, values_only=True):
-            rows.append(list(row))
-            if len(rows) > MAX_ROWS + 1:
-                break
-        return rows
-    except Exception:  # the sheet itself is read lazily and may be broken too
-        raise ImportFileError(_("Filen kunne ikke læses som Excel-projektmappe (.xlsx).")) from None
+        from openpyxl.worksheet._reader import WorkSheetParser
+
+        try:
+            reader = _workbook_reader()(io.BytesIO(data), read_only=True, data_only=True)
+            reader.archive.close()
+            reader.archive, reader.valid_files = archive, archive.namelist()
+            reader.read()
+            workbook = reader.wb
+            source = archive.open(reader.first_sheet)
+        except Exception as exc:  # openpyxl raises many kinds (KeyError, InvalidFileException, ValueError, …)
+            raise _file_error(exc) from None
+        width = len(COLUMNS) + 4
+        with source:
+            parser = WorkSheetParser(
+                source,
+                reader.shared_strings,
+                data_only=True,
+                epoch=workbook.epoch,
+                date_formats=workbook._date_formats,
+                timedelta_formats=workbook._timedelta_formats,
+            )
+            try:
+                for number, parsed in parser.parse():
+                    cells = [None] * width
+                    for cell in parsed:
+                        if 1 <= cell["column"] <= width:
+                            cells[cell["column"] - 1] = cell["value"]
+                    yield number, cells
+            except Exception as exc:  # the sheet itself is read lazily and may be broken too
+                raise _file_error(exc) from None
     finally:
-        workbook.close()
+        archive.close()
+
+
+@functools.cache
+def _workbook_reader():
+    """The reader class, made on first use so that openpyxl is loaded only when an .xlsx comes."""
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.styles.stylesheet import apply_stylesheet
+
+    class WorkbookReader(ExcelReader):
+        """openpyxl's reader, reading only what the rows need: the shared strings, the workbook (its sheets and date
+        system) and the styles (which numbers are dates). It finds the first sheet without opening any sheet."""
+
+        first_sheet: str | None = None
+
+        def read(self):
+            self.read_manifest()
+            self.read_strings()
+            self.read_workbook()
+            apply_stylesheet(self.archive, self.wb)
+            self.first_sheet = next(
+                rel.target for _sheet, rel in self.parser.find_sheets() if rel.target in self.valid_files
+            )
+
+    return WorkbookReader
+
+
+def _file_error(exc: Exception) -> ImportFileError:
+    """Our own refusal (the deadline) as it is, even when openpyxl wrapped it; anything else: not an .xlsx."""
+    while exc is not None:
+        if isinstance(exc, ImportFileError):
+            return exc
+        exc = exc.__cause__ or exc.__context__
+    return _not_xlsx()
 
 
 def read_table(data: bytes) -> tuple[list[str], list[tuple[int, dict]]]:
-    """Header (canonical column names) and data rows as (row number, {column: raw value}); blank rows left out."""
+    """Header (canonical column names) and data rows as (row number, {column: raw value}); blank rows left out.
+
+    Reading stops as soon as a limit is passed: the file size, the .xlsx's parts and unpacked size (before parsing),
+    MAX_ROWS rows with content (counted while reading) and VAELGKLOGT_IMPORT_MAX_SECONDS.
+    """
     if not data or not data.strip():
         raise ImportFileError(_("Filen er tom."))
     if len(data) > max_bytes():
         raise ImportFileError(too_large_message(len(data)))
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise ImportFileError(_("Det gamle Excel-format (.xls) kan ikke læses. Gem filen som .xlsx eller CSV."))
-    raw_rows = _xlsx_rows(data) if data.startswith(b"PK\x03\x04") else _csv_rows(data)
-    numbered = [(number, row) for number, row in enumerate(raw_rows, start=1) if any(_text(c) for c in row)]
+    deadline = _Deadline(max_seconds())
+    raw_rows = _xlsx_rows(data, deadline) if data.startswith(b"PK\x03\x04") else _csv_rows(data)
+    numbered = []
+    try:
+        for number, row in raw_rows:
+            deadline.check()
+            if any(_text(c) for c in row):
+                numbered.append((number, row))
+                if len(numbered) > MAX_ROWS + 1:  # the header and MAX_ROWS rows
+                    raise ImportFileError(_("Filen har for mange rækker (højst %(max)d).") % {"max": MAX_ROWS})
+    finally:
+        raw_rows.close()
     if not numbered:
         raise ImportFileError(_("Filen er tom."))
     _header_number, header_cells = numbered[0]
@@ -205,8 +381,6 @@ def read_table(data: bytes) -> tuple[list[str], list[tuple[int, dict]]]:
         rows.append((number, values))
     if not rows:
         raise ImportFileError(_("Filen har ingen rækker under overskriften."))
-    if len(rows) > MAX_ROWS:
-        raise ImportFileError(_("Filen har for mange rækker (højst %(max)d).") % {"max": MAX_ROWS})
     return [name for name in header if name], rows
 
 
@@ -278,7 +452,6 @@ def preview_import(*, data: bytes, by, today: dt.date) -> Preview:
 
     codes = {_text(values.get("measure")).lower() for _number, values in rows}
     measures = _enterable_measures(by, codes)
-    foreign = _existing_codes(codes - set(measures))
     department_ids = {m.initiative.department_id for m in measures.values()}
     sections = {(s.department_id, s.code.lower()): s for s in Section.objects.filter(department_id__in=department_ids)}
     stored = _stored_values(measures.values())
@@ -305,13 +478,12 @@ def preview_import(*, data: bytes, by, today: dt.date) -> Preview:
         if not code:
             problem("measure", _("Skriv målingens kode."))
         elif measure is None:
-            if code.lower() in foreign:
-                problem(
-                    "measure",
-                    _("Målingen %(code)s hører til en afdeling, du ikke kan registrere for.") % {"code": code},
-                )
-            else:
-                problem("measure", _("Ukendt måling »%(code)s«.") % {"code": code})
+            # The same words whether the code belongs to another department or to no measure at all: the import
+            # must not tell which codes exist elsewhere.
+            problem(
+                "measure",
+                _("Målingen »%(code)s« findes ikke blandt de målinger, du kan registrere for.") % {"code": code},
+            )
         section = None
         section_code = _text(values.get("section"))
         if measure is not None and section_code:
@@ -401,13 +573,6 @@ def _enterable_measures(by, codes: set[str]) -> dict[str, Measure]:
     measures = Measure.objects.all() if by is None else Measure.objects.enterable_by(by)
     measures = measures.filter(query).select_related("initiative__department").prefetch_related("initiative__sections")
     return {m.code.lower(): m for m in measures}
-
-
-def _existing_codes(codes: set[str]) -> set[str]:
-    query = _code_query(codes)
-    if not query:
-        return set()
-    return {code.lower() for code in Measure.objects.filter(query).values_list("code", flat=True)}
 
 
 def _stored_values(measures) -> dict[tuple, Measurement]:

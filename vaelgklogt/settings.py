@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Refuses a request body over VAELGKLOGT_MAX_REQUEST_BYTES (413) from its Content-Length, before it is read.
+    "departments.middleware.RequestSizeLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -64,6 +66,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "departments.middleware.SessionPolicyMiddleware",
     "departments.middleware.RefusedAccessAuditMiddleware",
+    "departments.middleware.SingleSignOutMiddleware",
     # AxesMiddleware must be last: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
     # --- end trust ---
@@ -215,13 +218,17 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "departments.middleware.lockout_response"  # the Danish lockout page
+# Single sign-on is not a password attempt: neither counted nor refused by the lockout (the provider has its own).
+AXES_WHITELIST_CALLABLE = "departments.oidc.is_single_sign_on_attempt"
 AXES_DISABLE_ACCESS_LOG = True  # sign-ins are kept in departments.AuditEvent
 AXES_VERBOSE = False
-# Behind the reverse proxy: the number of proxies in front of the app (the client address is read from
-# X-Forwarded-For). 0 = use the connection's address.
-if env_int("TRUSTED_PROXY_COUNT", 0):
-    AXES_IPWARE_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+# Behind reverse proxies: how many there are in front of the app. The client's address is then the one the outermost
+# proxy wrote into X-Forwarded-For (departments.audit.client_address); 0 = the connection's address. The lockout and
+# the audit trail use the same address.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if not 0 <= TRUSTED_PROXY_COUNT <= 10:
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT must be between 0 and 10, not {TRUSTED_PROXY_COUNT}")
+AXES_CLIENT_IP_CALLABLE = "departments.audit.client_address"
 
 # Single sign-on with OpenID Connect (mozilla-django-oidc): on when OIDC_RP_CLIENT_ID is set. Roles come from the
 # identity provider's app-role claim; see departments/oidc.py and the README's Operations section.
@@ -234,6 +241,18 @@ OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT")
 OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT")
 OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT")
 OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT")
+# The provider's issuer (the `issuer` of its /.well-known/openid-configuration); the ID token's `iss` must equal it.
+OIDC_OP_ISSUER = env_str("OIDC_OP_ISSUER")
+# Optional: the provider's end_session_endpoint. Signing out of an SSO session then signs out at the provider too.
+OIDC_OP_END_SESSION_ENDPOINT = env_str("OIDC_OP_END_SESSION_ENDPOINT")
+OIDC_STORE_ID_TOKEN = bool(OIDC_OP_END_SESSION_ENDPOINT)  # kept in the session as the end-session id_token_hint
+# How the app authenticates at the token endpoint: client_secret_post (default) or client_secret_basic.
+OIDC_TOKEN_AUTH_METHOD = env_str("OIDC_TOKEN_AUTH_METHOD", "client_secret_post")
+if OIDC_TOKEN_AUTH_METHOD not in ("client_secret_post", "client_secret_basic"):
+    raise ImproperlyConfigured(
+        f"OIDC_TOKEN_AUTH_METHOD must be client_secret_post or client_secret_basic, not {OIDC_TOKEN_AUTH_METHOD!r}"
+    )
+OIDC_TOKEN_USE_BASIC_AUTH = OIDC_TOKEN_AUTH_METHOD == "client_secret_basic"
 OIDC_ROLES_CLAIM = env_str("OIDC_ROLES_CLAIM", "roles")
 OIDC_USERNAME_CLAIM = env_str("OIDC_USERNAME_CLAIM", "preferred_username")
 OIDC_USE_PKCE = True
@@ -245,7 +264,12 @@ OIDC_LOGIN_BUTTON_LABEL = env_str("OIDC_LOGIN_BUTTON_LABEL", "Log ind med Region
 if OIDC_ENABLED:
     missing = [
         name
-        for name in ("OIDC_RP_CLIENT_SECRET", "OIDC_OP_AUTHORIZATION_ENDPOINT", "OIDC_OP_TOKEN_ENDPOINT")
+        for name in (
+            "OIDC_RP_CLIENT_SECRET",
+            "OIDC_OP_AUTHORIZATION_ENDPOINT",
+            "OIDC_OP_TOKEN_ENDPOINT",
+            "OIDC_OP_ISSUER",
+        )
         if not globals()[name]
     ]
     if OIDC_RP_SIGN_ALGO.startswith(("RS", "ES")) and not OIDC_OP_JWKS_ENDPOINT:
@@ -261,8 +285,17 @@ VAELGKLOGT_LOCK_DAYS = env_int("VAELGKLOGT_LOCK_DAYS", 15)
 VAELGKLOGT_REOPEN_DAYS = env_int("VAELGKLOGT_REOPEN_DAYS", 7)
 # The benchmark's floor view at /_bench/floor (bench/ turns it on for its own server); off everywhere else.
 BENCHMARK_FLOOR_VIEW = env_bool("VAELGKLOGT_BENCH_FLOOR", default=False)
-# Largest file the measurement import accepts, in bytes (web upload and manage.py import_measurements).
+# Largest file the measurement import accepts, in bytes (web upload and manage.py import_measurements). It is the
+# largest upload of all: every request body limit follows from it. A body larger than the file plus room for the
+# form's other fields is refused with 413 from its Content-Length, before any of it is read; Django keeps a file up
+# to this size in memory (no temporary file) and refuses form data (without files) above it.
 VAELGKLOGT_IMPORT_MAX_BYTES = env_int("VAELGKLOGT_IMPORT_MAX_BYTES", 2 * 1024 * 1024)
+VAELGKLOGT_MAX_REQUEST_BYTES = VAELGKLOGT_IMPORT_MAX_BYTES + 64 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = VAELGKLOGT_IMPORT_MAX_BYTES
+DATA_UPLOAD_MAX_MEMORY_SIZE = VAELGKLOGT_IMPORT_MAX_BYTES
+# Seconds reading one import file may take before it is refused (an .xlsx is also refused, before it is parsed, when
+# it unpacks to more than ten times VAELGKLOGT_IMPORT_MAX_BYTES).
+VAELGKLOGT_IMPORT_MAX_SECONDS = env_int("VAELGKLOGT_IMPORT_MAX_SECONDS", 15)
 
 # Reports (reports/services.py, reports/schedules.py): the queue report jobs go to, when a running job counts as
 # lost, and the celery beat calendar. Days are read once at start-up; restart beat after changing them.

@@ -179,12 +179,12 @@ BROKEN = [
     ),
     pytest.param(
         csv_bytes(HEADER, "ORT-X;;2026-10;7;;"),
-        [(2, "measure", "Ukendt måling »ORT-X«.")],
+        [(2, "measure", "Målingen »ORT-X« findes ikke blandt de målinger, du kan registrere for.")],
         id="unknown-measure",
     ),
     pytest.param(
         csv_bytes(HEADER, "ORT-\x00C;;2026-10;7;;"),
-        [(2, "measure", "Ukendt måling »ORT-\x00C«.")],
+        [(2, "measure", "Målingen »ORT-\x00C« findes ikke blandt de målinger, du kan registrere for.")],
         id="nul-byte-in-code",
     ),
     pytest.param(
@@ -199,7 +199,7 @@ BROKEN = [
     ),
     pytest.param(
         csv_bytes(HEADER, "MED-P;;2026-10;3;10;"),
-        [(2, "measure", "Målingen MED-P hører til en afdeling, du ikke kan registrere for.")],
+        [(2, "measure", "Målingen »MED-P« findes ikke blandt de målinger, du kan registrere for.")],
         id="other-departments-measure",
     ),
     pytest.param(
@@ -355,7 +355,7 @@ def test_command_prints_every_error_exits_non_zero_and_writes_nothing(measures, 
         call_command("import_measurements", str(path), stderr=err)
     assert err.getvalue().splitlines() == [
         "Række 3, kolonne numerator: Skriv et helt tal uden komma eller punktum – 7,5 er ikke et helt tal.",
-        "Række 4, kolonne measure: Ukendt måling »ORT-Q«.",
+        "Række 4, kolonne measure: Målingen »ORT-Q« findes ikke blandt de målinger, du kan registrere for.",
     ]
     assert not Measurement.objects.exists()
 
@@ -377,7 +377,7 @@ def test_command_respects_the_users_department(measures, tmp_path, udenfor, monk
     err = StringIO()
     with pytest.raises(CommandError):
         call_command("import_measurements", str(path), "--user", "udenfor", stderr=err)
-    assert "hører til en afdeling, du ikke kan registrere for" in err.getvalue()
+    assert "Målingen »ORT-C« findes ikke blandt de målinger, du kan registrere for." in err.getvalue()
     assert not Measurement.objects.exists()
 
 

@@ -432,7 +432,7 @@ def test_web_import_refuses_an_oversized_upload(client_for, noegle, settings):
 def test_outsider_importing_another_departments_measure_gets_a_row_error(client_for, udenfor, count, current):
     content = f"measure;month;numerator\r\n{count.code};{current:%Y-%m};7\r\n".encode()
     response = _upload(client_for(udenfor), content)
-    assert f"Målingen {count.code} hører til en afdeling, du ikke kan registrere for." in text_of(response)
+    assert f"Målingen »{count.code}« findes ikke blandt de målinger, du kan registrere for." in text_of(response)
     assert not Measurement.objects.exists()
 
 

@@ -1,9 +1,13 @@
 """A tiny OpenID Connect provider on a real local HTTP port: the external edge the sign-in tests talk to.
 
 It implements the authorization-code flow with PKCE the way Microsoft Entra ID answers it: `/authorize` redirects
-back with a code, `/token` checks the client secret and the PKCE verifier and returns an RS256-signed ID token
-(carrying the `roles` app-role claim), `/jwks` publishes the key, `/userinfo` answers for the access token.
-A test says who signs in next by setting `idp.next_claims`.
+back with a code, `/token` checks the client secret (client_secret_post, or client_secret_basic) and the PKCE verifier
+and returns an RS256-signed ID token (carrying the `roles` app-role claim), `/jwks` publishes the key, `/userinfo`
+answers for the access token, `/logout` is the end-session endpoint (RP-initiated logout).
+A test says who signs in next by setting `idp.next_claims`; `idp.next_error` makes `/authorize` answer with an error
+(the user cancelled); `idp.token_overrides` changes the ID token's claims (a wrong `aud` or `iss`);
+`idp.roles_in = "userinfo"` moves the roles from the ID token to userinfo; `idp.token_auth = "basic"` requires
+client_secret_basic at the token endpoint.
 """
 
 from __future__ import annotations
@@ -39,8 +43,20 @@ class StubIdentityProvider:
         self.tokens: dict[str, dict] = {}
         self.fail_token_endpoint = False
         self.requests: list[str] = []
+        self.reset()
         self.server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def reset(self):
+        """The per-test switches, back to a well-behaved provider."""
+        self.signing_key = self.key
+        self.fail_token_endpoint = False
+        self.next_error = ""
+        self.token_overrides: dict = {}
+        self.roles_in = "id_token"
+        self.token_auth = "post"
+        self.token_auth_used: list[str] = []
+        self.end_sessions: list[dict] = []
 
     @property
     def base_url(self) -> str:
@@ -57,6 +73,10 @@ class StubIdentityProvider:
             "OIDC_OP_TOKEN_ENDPOINT": f"{self.base_url}/token",
             "OIDC_OP_USER_ENDPOINT": f"{self.base_url}/userinfo",
             "OIDC_OP_JWKS_ENDPOINT": f"{self.base_url}/jwks",
+            "OIDC_OP_ISSUER": self.base_url,
+            "OIDC_OP_END_SESSION_ENDPOINT": f"{self.base_url}/logout",
+            "OIDC_STORE_ID_TOKEN": True,
+            "OIDC_TOKEN_USE_BASIC_AUTH": False,
             "AUTHENTICATION_BACKENDS": [
                 "axes.backends.AxesStandaloneBackend",
                 "django.contrib.auth.backends.ModelBackend",
@@ -84,6 +104,9 @@ class StubIdentityProvider:
     def id_token(self, claims: dict, nonce: str) -> str:
         now = int(time.time())
         payload = {"iss": self.base_url, "aud": CLIENT_ID, "iat": now, "exp": now + 300, "nonce": nonce, **claims}
+        if self.roles_in != "id_token":
+            payload.pop("roles", None)
+        payload.update(self.token_overrides)
         return jwt.encode(payload, self.signing_key, algorithm="RS256", headers={"kid": self.kid})
 
     def _handler(self):
@@ -108,6 +131,16 @@ class StubIdentityProvider:
                 if url.path == "/authorize":
                     if query.get("client_id") != CLIENT_ID or query.get("response_type") != "code":
                         return self._json(400, {"error": "invalid_request"})
+                    if idp.next_error:
+                        answer = {
+                            "error": idp.next_error,
+                            "error_description": "The user cancelled",
+                            "state": query["state"],
+                        }
+                        self.send_response(302)
+                        self.send_header("Location", f"{query['redirect_uri']}?{urlencode(answer)}")
+                        self.end_headers()
+                        return None
                     code = secrets.token_urlsafe(16)
                     idp.codes[code] = {
                         "nonce": query.get("nonce", ""),
@@ -128,8 +161,16 @@ class StubIdentityProvider:
                     claims = idp.tokens.get(token)
                     if claims is None:
                         return self._json(401, {"error": "invalid_token"})
-                    # userinfo carries the profile, not the app roles (as Entra ID)
+                    # userinfo carries the profile, not the app roles (as Entra ID), unless a test moves them there
+                    if idp.roles_in == "userinfo":
+                        return self._json(200, claims)
                     return self._json(200, {k: v for k, v in claims.items() if k != "roles"})
+                if url.path == "/logout":
+                    idp.end_sessions.append(query)
+                    self.send_response(302)
+                    self.send_header("Location", query.get("post_logout_redirect_uri", "/"))
+                    self.end_headers()
+                    return None
                 return self._json(404, {"error": "not_found"})
 
             def do_POST(self):
@@ -141,7 +182,16 @@ class StubIdentityProvider:
                 length = int(self.headers.get("Content-Length", 0))
                 form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
                 grant = idp.codes.pop(form.get("code", ""), None)
-                if grant is None or form.get("client_secret") != CLIENT_SECRET or form.get("client_id") != CLIENT_ID:
+                basic = self.headers.get("Authorization", "")
+                if basic.startswith("Basic "):
+                    client_id, _, secret = base64.b64decode(basic[6:]).decode().partition(":")
+                    idp.token_auth_used.append("basic")
+                else:
+                    client_id, secret = form.get("client_id"), form.get("client_secret")
+                    idp.token_auth_used.append("post")
+                    if idp.token_auth == "basic":
+                        return self._json(401, {"error": "invalid_client"})
+                if grant is None or secret != CLIENT_SECRET or client_id != CLIENT_ID:
                     return self._json(400, {"error": "invalid_grant"})
                 if form.get("redirect_uri") != grant["redirect_uri"]:
                     return self._json(400, {"error": "invalid_grant"})

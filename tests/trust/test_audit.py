@@ -74,10 +74,12 @@ def test_scoped_lookup_of_other_departments_object_is_refused_and_recorded(clien
 
 
 @pytest.mark.urls("tests.trust.scoped_urls")
-def test_lookup_of_nonexistent_object_is_not_an_authorization_refusal(client_for, udenfor, home):
+def test_lookup_of_nonexistent_object_is_told_apart_from_a_refusal_in_kdks_log(client_for, udenfor, home):
     response = client_for(udenfor).get(reverse("probe_department", args=[999_999]))
     assert response.status_code == 404
-    assert events(action=A.ACCESS_REFUSED) == []
+    [entry] = events(action=A.ACCESS_REFUSED)
+    assert (entry.user, entry.object_id, entry.detail) == (udenfor, "999999", AuditEvent.NOT_FOUND)
+    assert not AuditEvent.objects.filter(detail=AuditEvent.SCOPED_NOT_FOUND).exists()
 
 
 @pytest.mark.urls("tests.trust.scoped_urls")

@@ -28,8 +28,7 @@ def idp():
 def sso(idp, settings):
     for name, value in idp.settings().items():
         setattr(settings, name, value)
-    idp.signing_key = idp.key
-    idp.fail_token_endpoint = False
+    idp.reset()
     return idp
 
 

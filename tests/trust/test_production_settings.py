@@ -52,6 +52,7 @@ def test_sso_on_with_complete_configuration_adds_the_backend():
         OIDC_OP_AUTHORIZATION_ENDPOINT="https://login.example/authorize",
         OIDC_OP_TOKEN_ENDPOINT="https://login.example/token",
         OIDC_OP_JWKS_ENDPOINT="https://login.example/keys",
+        OIDC_OP_ISSUER="https://login.example/v2.0",
     )
     assert result.stdout.split()[2:] == ["True", "departments.oidc.RoleMappingOIDCBackend"], result.stderr
 
@@ -60,6 +61,7 @@ def test_sso_half_configured_refuses_to_start():
     result = _run(SHOW_SETTINGS, OIDC_RP_CLIENT_ID="vk")
     assert result.returncode != 0
     assert "OIDC_OP_TOKEN_ENDPOINT" in result.stderr and "OIDC_OP_JWKS_ENDPOINT" in result.stderr
+    assert "OIDC_OP_ISSUER" in result.stderr
 
 
 def test_https_response_carries_hsts_and_secure_cookies(client, noegle, settings):
