@@ -143,7 +143,7 @@ def test_measure_form_says_the_same_for_another_departments_code_and_a_free_one(
     initiative = InitiativeFactory(department=leder.memberships.get().department, year=2026)
     DepartmentFactory(code="ort-b", name="Ortopædkirurgisk Afdeling B")
     client = client_for(leder)
-    url = reverse("initiatives:measure_create", kwargs={"pk": initiative.pk})
+    url = reverse("measurements:measure_create", kwargs={"pk": initiative.pk})
 
     answers = {}
     for code in (away_measure.code, "MED-ZZ", "ORT-B-01"):
@@ -162,7 +162,7 @@ def test_measure_form_still_takes_a_code_of_the_departments_own(client_for, lede
     initiative = InitiativeFactory(department=leder.memberships.get().department, year=2026)
 
     response = client_for(leder).post(
-        reverse("initiatives:measure_create", kwargs={"pk": initiative.pk}), {**FORM, "code": "ort-kat-07"}
+        reverse("measurements:measure_create", kwargs={"pk": initiative.pk}), {**FORM, "code": "ort-kat-07"}
     )
 
     assert response.status_code == 302
