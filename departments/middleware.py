@@ -23,7 +23,6 @@ from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, get_user_model, logout
 from django.http import HttpResponse
 from django.shortcuts import redirect, render, resolve_url
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from . import audit
@@ -218,12 +217,18 @@ class SingleSignOutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        end_session = None
         user = getattr(request, "user", None)
-        if request.method == "POST" and request.path_info == reverse("logout") and user and user.is_authenticated:
-            end_session = end_session_url(request)  # read before the sign-out empties the session
+        # Read before the view runs: a sign-out empties the session. None unless an SSO session and an endpoint.
+        end_session = end_session_url(request) if request.method == "POST" and user and user.is_authenticated else None
         response = self.get_response(request)
-        if end_session and response.status_code in (301, 302, 303) and not request.user.is_authenticated:
+        match = getattr(request, "resolver_match", None)
+        if (
+            end_session
+            and match is not None
+            and match.view_name == "logout"
+            and response.status_code in (301, 302, 303)
+            and not request.user.is_authenticated
+        ):
             response["Location"] = end_session  # the same answer otherwise: its cookies end the session here
         return response
 
