@@ -82,6 +82,7 @@ def initiative_select(
     if errors:
         raise ValidationError(errors)
     today = timezone.localdate()
+    cross = cross_hospital_for(year)
     initiative = _with_author(
         Initiative(
             department=department,
@@ -90,6 +91,9 @@ def initiative_select(
             aim=aim.strip(),
             status=status,
             status_changed_on=today,
+            # Selecting the year's cross-hospital recommendation is joining it: recorded now, so a later change of
+            # the year's recommendation never flips the department's Mål 1 count.
+            cross_hospital=cross is not None and cross.recommendation_id == recommendation.pk,
         ),
         by,
     )
@@ -228,10 +232,13 @@ def cross_hospital_join(*, department: Department, year: int, by) -> tuple[Initi
         department=department,
         recommendation=selection.recommendation,
         year=year,
-        defaults={"status": Initiative.Status.PLANNED, "status_changed_on": today},
+        defaults={"status": Initiative.Status.PLANNED, "status_changed_on": today, "cross_hospital": True},
     )
     if created:
         StatusChange.objects.create(initiative=initiative, status=initiative.status, changed_on=today, changed_by=by)
+    elif not initiative.cross_hospital:  # selected locally before: from now on it is the cross-hospital part
+        initiative.cross_hospital = True
+        _with_author(initiative, by).save(update_fields=["cross_hospital"])
     return initiative, created
 
 
