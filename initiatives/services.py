@@ -66,10 +66,17 @@ def initiative_select(
     status: str = Initiative.Status.PLANNED,
     by,
 ) -> Initiative:
-    """Select a recommendation or opt-out for a year: the department's initiative, with its first status."""
+    """Select a recommendation or opt-out for a year: the department's initiative, with its first status.
+
+    Sections and an aim are required: a selection without them is refused, so it never counts toward Mål 1."""
     errors: dict = {}
     _check_year(year, errors)
     sections = _check_sections(department, sections, errors)
+    # An untouched form never creates an initiative: it would count toward Mål 1 without saying where or what for.
+    if not sections and "sections" not in errors:
+        errors["sections"] = _("Vælg mindst ét afsnit, hvor indsatsen gennemføres.")
+    if not aim.strip():
+        errors["aim"] = _("Skriv formålet: fra … til … inden ….")
     if not recommendation_usable_by(recommendation, department):
         errors[NON_FIELD_ERRORS] = _("Dette faglige fravalg tilhører en anden afdeling og er ikke delt.")
     if status not in START_STATUSES:

@@ -30,7 +30,13 @@ def test_leder_proposes_opt_out_then_selects_it(client_for, leder, world):
     assert response.url.startswith(reverse("dashboards:select", kwargs={"pk": opt_out.pk}))
     response = client.post(
         reverse("dashboards:select", kwargs={"pk": opt_out.pk}),
-        {"department": world.department.pk, "year": "2027", "status": "planned"},
+        {
+            "department": world.department.pk,
+            "year": "2027",
+            "status": "planned",
+            "sections": [world.ward.pk],
+            "aim": "Fra 20 til 5 vejninger om ugen inden december 2027",
+        },
     )
     assert response.status_code == 302
     assert Initiative.objects.filter(recommendation=opt_out, department=world.department, year=2027).exists()
