@@ -58,8 +58,22 @@ class GoalResult:
         return self.state == GoalState.MET
 
 
+#: The NSR plan sets Mål 2 (a team established in the first quarter) for this year only.
+TEAM_GOAL_YEAR = 2026
+
+
 def team_goal(team: LocalTeam | None, *, year: int, today: dt.date) -> GoalResult:
-    """Mål 2: the department has established a local team in the first quarter of `year`."""
+    """Mål 2: the department has established a local team in the first quarter of 2026.
+
+    For later years the plan sets no deadline: the status says whether the team exists, and since when."""
+    if year > TEAM_GOAL_YEAR:
+        if team is None or team.established_on > dt.date(year, 12, 31):
+            return GoalResult(
+                GoalState.NOT_YET, _("Intet team"), _("Ingen frist i planen for %(year)d") % {"year": year}
+            )
+        return GoalResult(
+            GoalState.MET, _("Teamet findes"), _("Etableret %(date)s") % {"date": _date(team.established_on)}
+        )
     deadline = Quarter(year, 1).end
     if team is None:
         state = GoalState.OVERDUE if today > deadline else GoalState.NOT_YET
