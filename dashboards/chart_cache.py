@@ -22,7 +22,7 @@ from django.core.cache import cache
 from measurements.models import Measure
 
 #: Bump when what a chart contains changes (a new trace, another sentence): old entries are then never read.
-VERSION = 1
+VERSION = 2
 TIMEOUT_SECONDS = 24 * 3600
 
 

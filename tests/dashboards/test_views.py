@@ -324,3 +324,28 @@ def test_values_are_formatted_in_danish_display_units():
     assert format_value(Measure(unit=Unit.RATE, rate_per=1), 4.27) == "4,27"
     assert format_value(Measure(unit=Unit.COUNT), 45.0) == "45"
     assert format_value(Measure(unit=Unit.COUNT), None) == "–"
+
+
+# --- issue 16.6: a tiltag of this month on every chart ------------------------------------------------------------
+
+
+def _tiltag_notes(figure):
+    marker = next(trace for trace in figure["data"] if trace["name"] == "Tiltag")
+    return [row[1] for row in marker["customdata"]], figure["layout"]["annotations"]
+
+
+@pytest.mark.parametrize("page", ["dashboards:department_dashboard", "dashboards:board"])
+def test_tiltag_dated_this_month_shows_on_dashboard_and_board_charts(client_for, leder, home, page):
+    _initiative, [measure] = _fill(home, months=4)
+    today = timezone.localdate()
+    text = "Ny tjekliste på stuegang for alle patienter med kateter fra i dag"
+    ActionFactory(initiative=measure.initiative, date=today, text=text)
+    response = client_for(leder).get(reverse(page, args=[home.pk]))
+    [card] = response.context["dashboard"].cards
+    texts, notes = _tiltag_notes(card.chart.figure)
+    assert texts == ["Ny instruks på tavlen", text]
+    assert card.chart.figure["layout"]["xaxis"]["range"][1] >= today.isoformat()
+    # The label is readable in full: wrapped on lines, every word there, and the whole text on hover.
+    label = notes[1]["text"]
+    assert label.replace("<br>", " ") == text and "<br>" in label
+    assert today.strftime("%Y") in notes[1]["hovertext"] and text in notes[1]["hovertext"]
