@@ -56,6 +56,10 @@ class BuildForm(forms.Form):
                 self.fields["department"].initial = own[0].pk
         self.fields["period"].choices = [(str(q), q.label) for q in recent_quarters(today)]
         self.fields["period"].initial = str(Quarter.last_complete(today))
+        # The inspiration report covers every department: static/js/reports_form.js disables "Afdeling" for it.
+        self.fields["department"].widget.attrs["data-disabled-for"] = Report.Kind.INSPIRATION.value
+        if (self["kind"].value() or kinds[0][0]) == Report.Kind.INSPIRATION:
+            self.fields["department"].widget.attrs["disabled"] = True
 
     def clean(self):
         data = super().clean()
