@@ -4,21 +4,15 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DanishDateField
+
 from .models import TeamMember
 from .services import department_users
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
 class TeamForm(forms.Form):
-    established_on = forms.DateField(
+    established_on = DanishDateField(
         label=_("Etableret"),
-        widget=DateInput(),
         help_text=_("Den dag teamet holdt sit første møde eller blev udpeget. Mål 2: senest 31. marts."),
     )
     note = forms.CharField(

@@ -101,7 +101,11 @@ def test_team_established_after_first_quarter_is_overdue(client_for, leder, home
 
 @pytest.mark.parametrize(
     "date,message",
-    [("", "Dette felt er påkrævet."), ("31-13-2026", "Indtast en gyldig dato."), ("2027-01-01", "fremtiden")],
+    [
+        ("", "Dette felt er påkrævet."),
+        ("31-13-2026", "Måneden skal være et tal fra 1 til 12"),
+        ("2027-01-01", "fremtiden"),
+    ],
 )
 def test_team_establish_rejects_bad_date_and_saves_nothing(client_for, leder, home, today, date, message):
     response = client_for(leder).post(

@@ -220,7 +220,7 @@ def test_stopping_an_initiative_removes_it_from_mal1(client_for, leder, world):
         ({"status": "implemented", "changed_on": "2026-05-01"}, "Datoen ligger før den seneste statusændring"),
         ({"status": "implementing", "changed_on": "2026-10-01"}, "Marker en gyldig valgmulighed."),  # the current one
         ({"status": "", "changed_on": "2026-10-01"}, "Dette felt er påkrævet."),
-        ({"status": "implemented", "changed_on": "i går"}, "Indtast en gyldig dato."),
+        ({"status": "implemented", "changed_on": "i går"}, "Skriv datoen som dag.måned.år, fx 15.12.2026."),
     ],
 )
 def test_status_form_errors_are_danish_and_nothing_is_saved(client_for, leder, world, data, message):

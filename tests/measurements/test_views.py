@@ -380,7 +380,7 @@ def test_action_in_the_future_or_without_text_is_refused(client_for, noegle, cou
         reverse("measurements:add_action", args=[count.pk]), {"date": "", "text": ""}, HTTP_HX_REQUEST="true"
     )
     assert "Skriv kort, hvad I ændrede." in text_of(empty)
-    assert "Vælg datoen for tiltaget." in text_of(empty)
+    assert "Skriv datoen for tiltaget." in text_of(empty)
     assert not Action.objects.exists()
 
 
