@@ -526,6 +526,7 @@ def _action_marks(fig, *, months, result, target, actions) -> tuple[list[dict], 
     if target is not None:
         heights.append(target)
     top = max(heights) if heights else 1.0
+    middle = months[0] + (months[-1] - months[0]) / 2
     fig.add_trace(
         _scatter(
             x=[a.date.isoformat() for a in shown],
@@ -559,13 +560,13 @@ def _action_marks(fig, *, months, result, target, actions) -> tuple[list[dict], 
             "yref": "paper",
             "yanchor": "bottom",
             "yshift": 2,
-            # Neighbours lean apart: the 1st, 3rd, … label reads leftwards from its line, the others rightwards.
-            "xanchor": "right" if index % 2 == 0 else "left",
+            # A label reads away from the nearer edge, so none is cut at the chart's side.
+            "xanchor": "left" if a.date <= middle else "right",
             "text": action_label(a.text),
             "hovertext": plotly_text(f"{date_format(a.date, 'j. F Y')}: {a.text}"),
             "showarrow": False,
             "font": {"color": COLOURS["action"], "size": 11},
         }
-        for index, a in enumerate(shown)
+        for a in shown
     ]
     return shapes, annotations
