@@ -108,6 +108,8 @@ _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 
 def parse_decimal(raw, *, field_name: str) -> Decimal | None:
     """A mean or SD read the Danish way (decimal comma), at most `MEAN_DECIMALS` decimals; '' and None: no value."""
+    if isinstance(raw, Decimal):  # already read (a previewed import row)
+        raw = float(raw) if raw == raw.quantize(Decimal(1).scaleb(-MEAN_DECIMALS)) else raw
     value = read_number(raw, decimals=True)
     if value is None:
         return None
@@ -299,7 +301,9 @@ def measurement_check(
     if "numerator" not in errors and "denominator" not in errors:
         num, den = numbers["numerator"], numbers["denominator"]
         if num is None and den is None:
-            if not empty_deletes:
+            if any(name in errors for name in ("mean", "sd", "events", "opportunities")):
+                pass  # the field's own message says what is wrong
+            elif not empty_deletes:
                 add(
                     "numerator",
                     _("Skriv tælleren.")

@@ -326,3 +326,117 @@ def test_batch_with_one_bad_events_cell_saves_nothing(events, mean, sections, no
 
 def test_events_never_questioned(events):
     assert question_for(events, numerator=30, denominator=None, baseline=[(0, None)] * 12) is None
+
+
+# --- entry grid, import, history ------------------------------------------------------------------------------------
+
+
+def _post_row(client, measure, month, data):
+    from django.urls import reverse
+
+    return client.post(reverse("measurements:save_row", args=[measure.pk, month.strftime("%Y-%m")]), data)
+
+
+@pytest.fixture
+def _today(monkeypatch):
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: TODAY)
+
+
+def test_grid_saves_means_and_shows_them(client, mean, sections, noegle, _today):
+    from django.urls import reverse
+
+    client.force_login(noegle)
+    s1, s2 = (str(s.pk) for s in sections)
+    data = {f"n-{s1}": "4", f"m-{s1}": "10", f"s-{s1}": "2", f"n-{s2}": "6", f"m-{s2}": "15,5", f"s-{s2}": "3"}
+    response = _post_row(client, mean, OCT, data)
+    assert response.status_code == 302
+    assert sorted(Measurement.objects.values_list("numerator", "mean", "sd")) == [
+        (4, Decimal("10"), Decimal("2")),
+        (6, Decimal("15.5"), Decimal("3")),
+    ]
+    page = client.get(reverse("measurements:entry", args=[mean.pk])).content.decode()
+    assert f'name="m-{s2}"' in page and 'value="15,5"' in page
+    assert "Gennemsnit" in page and "Xbar" in page
+
+
+def test_grid_refuses_bad_mean_and_saves_nothing(client, mean, sections, noegle, _today):
+    client.force_login(noegle)
+    s1, s2 = (str(s.pk) for s in sections)
+    data = {f"n-{s1}": "4", f"m-{s1}": "10", f"s-{s1}": "2", f"n-{s2}": "6", f"m-{s2}": "15,5", f"s-{s2}": ""}
+    response = _post_row(client, mean, OCT, data)
+    assert response.status_code == 422
+    assert "Skriv standardafvigelsen (SD) af de 6 observationer." in response.content.decode()
+    assert not Measurement.objects.exists()
+
+
+def test_grid_saves_events_and_no_events(client, events, sections, noegle, _today):
+    from django.urls import reverse
+
+    client.force_login(noegle)
+    s1, s2 = (str(s.pk) for s in sections)
+    response = _post_row(client, events, OCT, {f"e-{s1}": "3, 20", f"o-{s1}": "", f"z-{s2}": "1"})
+    assert response.status_code == 302
+    assert sorted(Measurement.objects.values_list("section", "numerator")) == [(sections[0].pk, 2), (sections[1].pk, 0)]
+    assert RareEvent.objects.count() == 2
+    page = client.get(reverse("measurements:entry", args=[events.pk])).content.decode()
+    assert 'value="3, 20"' in page
+    assert "T-kontroldiagram" in page
+
+
+def test_grid_refuses_bad_event_date_and_saves_nothing(client, events, sections, noegle, _today):
+    client.force_login(noegle)
+    s1, s2 = (str(s.pk) for s in sections)
+    response = _post_row(client, events, OCT, {f"e-{s1}": "3", f"e-{s2}": "31.11"})
+    assert response.status_code == 422
+    assert "»31.11« er ikke en dato" in response.content.decode()
+    assert not Measurement.objects.exists() and not RareEvent.objects.exists()
+
+
+def test_history_shows_means_and_events(client, mean, events, sections, noegle, _today):
+    from django.urls import reverse
+
+    record(mean, section=sections[0], numerator="4", mean="10", sd="2", by=noegle)
+    record(mean, section=sections[0], numerator="4", mean="11", sd="2", version=1, by=noegle)
+    record(events, section=sections[0], events="3, 20", by=noegle)
+    record(events, section=sections[0], events="3", version=1, by=noegle)
+    client.force_login(noegle)
+    page = client.get(reverse("measurements:history", args=[mean.pk])).content.decode()
+    assert "n = 4, gns. 10 (SD 2)" in page and "n = 4, gns. 11 (SD 2)" in page
+    page = client.get(reverse("measurements:history", args=[events.pk])).content.decode()
+    assert "2 hændelser" in page and "1 hændelse" in page
+    assert "20.10.2026" in page  # the deleted event is named in the history
+
+
+def test_import_means_and_events(mean, events, sections, noegle):
+    from measurements.imports import commit_import, preview_import
+
+    csv = (
+        b"measure;section;month;numerator;mean;sd;events;opportunities\r\n"
+        b"ORT-M;s1;2026-10;4;10,5;2;;\r\n"
+        b"ORT-E;s1;2026-10;;;;3, 20;40, 12\r\n"
+        b"ORT-E;s2;2026-10;0;;;;\r\n"
+    )
+    preview = preview_import(data=csv, by=noegle, today=TODAY)
+    assert preview.problems == []
+    assert [row.numerator for row in preview.rows] == [4, 2, 0]
+    committed = commit_import(plain_rows=[row.as_plain() for row in preview.rows], by=noegle, today=TODAY)
+    assert committed.created == 3
+    assert Measurement.objects.get(measure=mean).mean == Decimal("10.5")
+    assert list(RareEvent.objects.values_list("date", "opportunities")) == [
+        (dt.date(2026, 10, 3), 40),
+        (dt.date(2026, 10, 20), 12),
+    ]
+
+
+def test_import_refuses_bad_event_rows(events, sections, noegle):
+    from measurements.imports import preview_import
+
+    csv = b"measure;section;month;numerator;events\r\nORT-E;s1;2026-10;;3.9.2026\r\nORT-E;s2;2026-10;;\r\n"
+    preview = preview_import(data=csv, by=noegle, today=TODAY)
+    assert [(p.row, p.column, p.message) for p in preview.problems] == [
+        (2, "events", "3.9.2026 ligger ikke i oktober 2026."),
+    ]
+    assert preview.skipped == 1  # a blank row (a template row left empty)
+    assert not Measurement.objects.exists()
