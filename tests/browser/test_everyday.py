@@ -158,3 +158,58 @@ def test_board_fits_1920x1080_whatever_the_number_of_measures(ward_screen, brows
         page.screenshot(path=f"/tmp/everyday-shots/board-1920-{measures}-page2.png")
     assert errors == []
     context.close()
+
+
+# --- the phone (issue 16.8) -----------------------------------------------------------------------------------------
+
+#: Elements wider than the viewport, or reaching past it, outside a container that scrolls by itself (a table's).
+TOO_WIDE = """() => {
+    const vw = document.documentElement.clientWidth;
+    const scrollsItself = el => { for (let p = el.parentElement; p; p = p.parentElement) {
+        const s = getComputedStyle(p); if (s.overflowX === 'auto' || s.overflowX === 'scroll') return true; } return false; };
+    const wide = [...document.querySelectorAll('body *')].filter(el => {
+        const r = el.getBoundingClientRect();
+        if (!r.width || getComputedStyle(el).visibility === 'hidden') return false;
+        return (r.right > vw + 1 || r.left < -1) && !scrollsItself(el)
+            && !el.closest('.skip-link, .visually-hidden, #js-plotly-tester');
+    });
+    return { page: document.scrollingElement.scrollWidth, viewport: vw,
+             wide: wide.slice(0, 8).map(el => el.tagName + '.' + el.className + ' ' + Math.round(el.getBoundingClientRect().width)) };
+}"""
+
+
+def _phone_pages(live_server):
+    from departments.models import Department
+    from measurements.models import Measure
+
+    home = Department.objects.get(code="ort")
+    measure = Measure.objects.filter(initiative__department=home).order_by("pk").first()
+    return {
+        "start": f"{live_server.url}/",
+        "mine": f"{live_server.url}/maalinger/",
+        "entry": f"{live_server.url}/maalinger/{measure.pk}/",
+        "department": f"{live_server.url}/afdelinger/{home.pk}/",
+    }
+
+
+@pytest.mark.parametrize("username", ["noegle", "leder"])
+def test_no_horizontal_scrolling_at_390_px(demo_data, browser, live_server, username):
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="da-DK", is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "demo")
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    problems = []
+    for name, url in _phone_pages(live_server).items():
+        page.goto(url)
+        page.wait_for_load_state("networkidle")
+        result = page.evaluate(TOO_WIDE)
+        page.screenshot(path=f"/tmp/everyday-shots/phone-{username}-{name}.png", full_page=True)
+        if result["page"] > result["viewport"] or result["wide"]:
+            problems.append(f"{name}: {result}")
+    context.close()
+    assert problems == []
