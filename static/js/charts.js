@@ -44,7 +44,13 @@
         note.font = Object.assign({}, note.font, { size: 18 });
       });
     }
-    window.Plotly.newPlot(target, figure.data || [], layout, CONFIG);
+    try {
+      window.Plotly.newPlot(target, figure.data || [], layout, CONFIG);
+    } catch (error) {
+      // One chart that cannot be drawn (too little room for its margins) must not stop the others.
+      target.textContent = target.getAttribute("data-chart-error") || "Diagrammet kunne ikke vises.";
+      return;
+    }
     target.setAttribute("data-chart-drawn", "true");
   }
 
