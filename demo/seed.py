@@ -54,7 +54,8 @@ from initiatives.services import (
     opt_out_set_shared,
 )
 from measurements.definitions import MeasureDefinition, measure_create, measure_update
-from measurements.models import Measure, Measurement, Unit
+from measurements.models import ChartPhase, Measure, Measurement, Unit
+from measurements.phases import phase_add
 from measurements.services import Entry, measurement_record_many
 
 from .content import (
@@ -333,8 +334,6 @@ def _measure(initiative, spec: MeasureSpec, months, *, responsible, by) -> Measu
         "per_section": spec.per_section,
         "rate_per": spec.rate_per,
         "start_month": months[0],
-        "baseline_start": months[0],
-        "baseline_end": months[11],
         "operational_definition": f"{spec.name}, opgjort pr. kalendermåned (demo).",
         "numerator_definition": "Antal hændelser i måneden (demo).",
         "denominator_definition": "" if spec.unit == Unit.COUNT else "Antal patienter/sengedage (demo).",
@@ -350,6 +349,15 @@ def _measure(initiative, spec: MeasureSpec, months, *, responsible, by) -> Measu
         outside = Measurement.objects.filter(measure=measure).exclude(month__range=(months[0], months[-1]))
         _record(_entries(_with_sections(measure), [(v.section_id, v.month, None, None, v) for v in outside]), by=by)
         measure = measure_update(measure=measure, definition=definition, by=by)
+    if not ChartPhase.objects.active().filter(measure=measure, kind=ChartPhase.Kind.FREEZE).exists():
+        phase_add(
+            measure=measure,
+            kind=ChartPhase.Kind.FREEZE,
+            month=months[11],
+            reason="Baseline: de første 12 måneder før indsatsen (demo)",
+            months=months,
+            by=by,
+        )
     return _with_sections(measure)
 
 

@@ -41,6 +41,7 @@ from departments.access import may_approve, may_decide_reopen, may_enter
 from . import checks, signals, summary
 from .locking import Locks, lock_date, locked_message
 from .models import (
+    ChartPhase,
     FollowUpFlag,
     GapReason,
     Measurement,
@@ -535,9 +536,14 @@ def _question_values(saved: list[tuple[Clean, Measurement]], *, by, now) -> None
     measures = {clean.measure.pk: clean.measure for clean, _m in saved}
     history: dict[int, dict] = {pk: {} for pk in measures}
     earliest = min(clean.month for clean, _m in saved)
+    frozen = dict(
+        ChartPhase.objects.active()
+        .filter(measure_id__in=list(measures), kind=ChartPhase.Kind.FREEZE)
+        .values_list("measure_id", "month")
+    )
     baseline_from = min(
         [add_months(earliest, -checks.ROLLING_BASELINE_MONTHS)]
-        + [m.baseline_start for m in measures.values() if m.baseline_start]
+        + [checks.baseline_start(measures[pk], frozen_through=month) for pk, month in frozen.items()]
     )
     rows = Measurement.objects.filter(measure_id__in=list(measures), month__gte=baseline_from).values_list(
         "measure_id", "section_id", "month", "numerator", "denominator"
@@ -553,7 +559,7 @@ def _question_values(saved: list[tuple[Clean, Measurement]], *, by, now) -> None
         section_id = getattr(clean.section, "pk", None)
         baseline = [
             values[(section_id, month)]
-            for month in checks.baseline_months(clean.measure, clean.month)
+            for month in checks.baseline_months(clean.measure, clean.month, frozen_through=frozen.get(clean.measure.pk))
             if (section_id, month) in values
         ]
         question = checks.question_for(

@@ -13,6 +13,7 @@ from initiatives.models import Action, Initiative
 from measurements.charts import MeasureChart, chart_for_measure
 from measurements.models import Measure, Measurement, Unit
 from measurements.periods import Completeness, completeness_for, measure_months
+from measurements.phases import phases_for
 
 #: Outcome measures first, then process, then balancing measures (as the team reads them).
 _KIND_ORDER = Case(
@@ -85,6 +86,7 @@ def initiative_sections(initiatives, *, as_of: dt.date, quarter: Quarter | None 
         )
     }
     completeness = completeness_for(Measure.objects.filter(initiative__in=order), today=as_of)
+    phases = phases_for(measure.pk for initiative in loaded.values() for measure in initiative.measures.all())
     sections = []
     for pk in order:
         initiative = loaded[pk]
@@ -96,6 +98,7 @@ def initiative_sections(initiatives, *, as_of: dt.date, quarter: Quarter | None 
                 months=measure_months(measure, today=as_of),
                 values=measure.measurements.all(),
                 actions=actions,
+                phases=phases[measure.pk],
             )
             measures.append(
                 MeasureSection(
