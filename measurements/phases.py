@@ -17,7 +17,7 @@ from django.db.models import CharField, F, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.months import format_month
+from core.months import month_label
 
 from . import summary
 from .charts import Mark, Phases
@@ -109,7 +109,7 @@ def phase_add(*, measure: Measure, kind: str, month: dt.date | None, reason: str
         raise ValidationError({"kind": _("Baselinen er allerede fastfrosset. Fortryd den først.")})
     if active.filter(kind=kind, month=month).exists():
         raise ValidationError(
-            {"month": _("%(month)s er allerede valgt til dette.") % {"month": format_month(month).capitalize()}}
+            {"month": _("%(month)s er allerede valgt til dette.") % {"month": month_label(month).capitalize()}}
         )
     try:
         with transaction.atomic():

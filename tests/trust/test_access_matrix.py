@@ -60,13 +60,14 @@ def cast(home, away, leder, noegle, udenfor, kdk, direktion):
         RecommendationFactory(kind="local", owner_department=department, title=f"Fravalg {department.code}")
         assert section
     MeetingFactory()
-    from measurements.models import FollowUpFlag, Measurement, ReopenRequest, ValueCheck
+    from measurements.models import ChartPhase, FollowUpFlag, Measurement, ReopenRequest, ValueCheck
 
     for department in (home, away):
         value = Measurement.objects.filter(measure__initiative__department=department).first()
         ValueCheck.objects.create(measurement=value, kind="zero", message="0 af 0")
         FollowUpFlag.objects.create(measurement=value, note="Se på det", set_by=kdk)
         ReopenRequest.objects.create(department=department, month=value.month, reason="Rettelse", requested_by=kdk)
+        ChartPhase.objects.create(measure=value.measure, kind="exclude", month=value.month, reason="IT-nedbrud")
     try:
         from reports.models import Report
     except ImportError:

@@ -103,6 +103,9 @@ class Cast:
             FollowUpFlag.objects.filter(measurement__measure__initiative__department=home).order_by("pk").first()
         )
         objects["home_reopen_request"] = ReopenRequest.objects.filter(department=home).order_by("pk").first()
+        from measurements.models import ChartPhase
+
+        objects["home_phase"] = ChartPhase.objects.filter(measure__initiative__department=home).order_by("pk").first()
         return cls(home=home, away=away, objects=objects)
 
 
@@ -193,6 +196,18 @@ MATRIX: dict[str, Entry] = {
         note="without a previewed file: back to the import page",
     ),
     "measurements:import_template": Entry(get=_roles(LOGIN, OK, OK, OK, FORBIDDEN, OK), page=False),
+    # the chart page (issue 12): read as the measure; phases by those who steer, notes by those who enter
+    "measurements:chart": Entry(
+        get=HOME_READERS,
+        post=writes(HOME_MANAGERS),
+        kwargs=lambda c: {"pk": c.home_measure.pk},
+        note="POST adds a freeze, split or exclusion: steering users only",
+    ),
+    "measurements:note": post_only(
+        _roles(LOGIN, NOT_FOUND, NOT_REFUSED, NOT_REFUSED, FORBIDDEN, NOT_REFUSED),
+        kwargs=lambda c: {"pk": c.home_measure.pk},
+    ),
+    "measurements:phase_undo": post_only(writes(HOME_MANAGERS), kwargs=lambda c: {"pk": c.home_phase.pk}),
     "measurements:locks": Entry(get=KDK_ONLY),
     "measurements:lock_reopen": post_only(writes(KDK_ONLY)),
     "measurements:lock_relock": post_only(writes(KDK_ONLY)),
