@@ -132,6 +132,24 @@ class MeasureStatus:
 
 
 @dataclass(frozen=True)
+class IconCount:
+    """How many of a department's measures show one variation or assurance icon."""
+
+    icon: charts.Variation | charts.Assurance
+    measures: int
+
+    @property
+    def path(self) -> str | None:
+        return charts.icon_path(self.icon)
+
+    @property
+    def label(self) -> str:
+        if isinstance(self.icon, charts.Variation):
+            return charts.variation_label(self.icon)
+        return charts.assurance_label(self.icon)
+
+
+@dataclass(frozen=True)
 class SignalCounts:
     improvement: int = 0
     deterioration: int = 0
@@ -190,6 +208,16 @@ class DepartmentStatus:
             expected=sum(payload["expected"] for _pk, payload in self.summaries),
             present=sum(payload["present"] for _pk, payload in self.summaries),
         )
+
+    @functools.cached_property
+    def icons(self) -> list[IconCount]:
+        """Measures per variation and per assurance icon (Making Data Count), those with a count only, in a fixed
+        order: variation first, then assurance."""
+        variations = [payload["variation"] for _pk, payload in self.summaries]
+        assurances = [payload["assurance"] for _pk, payload in self.summaries]
+        counts = [IconCount(v, variations.count(v.value)) for v in charts.Variation if v != charts.Variation.NONE]
+        counts += [IconCount(a, assurances.count(a.value)) for a in charts.Assurance if a != charts.Assurance.NONE]
+        return [count for count in counts if count.measures]
 
     @functools.cached_property
     def signals(self) -> SignalCounts:

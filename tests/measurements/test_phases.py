@@ -286,3 +286,12 @@ def test_status_judges_the_current_phase_after_a_split(filled, leder):
     phases.phase_add(measure=filled, kind="split", month=MONTHS[9], reason="Ny instruks", months=MONTHS, by=leder)
     after = _payload(filled)
     assert (after["signal"], after["variation"]) == ("none", "common")
+
+
+def test_hospital_status_counts_each_departments_measures_per_icon(filled, home):
+    from departments.models import Department
+
+    [row] = status.department_rows(Department.objects.filter(pk=home.pk), year=2026, today=dt.date(2026, 9, 15))
+    assert [(count.icon, count.measures) for count in row.icons] == [(Variation.IMPROVEMENT_LOW, 1)]
+    assert row.icons[0].label == "Særlig variation: forbedring (lavere)"
+    assert row.icons[0].path == "icons/variation-improvement-low.svg"
