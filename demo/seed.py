@@ -55,7 +55,7 @@ from initiatives.services import (
 )
 from measurements.definitions import MeasureDefinition, measure_create, measure_update
 from measurements.models import ChartPhase, Measure, Measurement, Unit
-from measurements.phases import phase_add
+from measurements.phases import note_set, phase_add
 from measurements.services import Entry, measurement_record_many
 
 from .content import (
@@ -256,12 +256,44 @@ def _initiatives(today, departments, sections, recommendations, users, cast) -> 
         for spec in measure_specs:
             responsible = users["noegle"] if code == "ORT" else None
             measure = _measure(initiative, spec, months, responsible=responsible, by=cast.steering(code))
+            _decisions(measure, months, action=action, shift_month=shift_month, by=cast.steering(code))
             wanted = _wanted_values(spec, months, shift_month, chosen if spec.per_section else [None])
             entries[cast.entering(code)] += _value_entries(measure, wanted)
             value_count += len(wanted)
     for by, batch in entries.items():
         _record(batch, by=by)
     return value_count
+
+
+#: The demo measure that shows an excluded month and point notes.
+FIRST_DEMO_MEASURE = "ORT-KAT-01"
+
+
+def _decisions(measure, months, *, action, shift_month, by) -> None:
+    """What a team decides about its charts (issue 12), once: a split after the month of the tiltag, and on the
+    first demo measure an excluded month with its reason and a few point notes. Through `measurements.phases`."""
+    if measure.chart_revision:
+        return  # already decided on an earlier run
+    if shift_month is not None and add_months(shift_month, -1) in months[:-1]:
+        phase_add(
+            measure=measure,
+            kind=ChartPhase.Kind.SPLIT,
+            month=add_months(shift_month, -1),
+            reason=f"Tiltag: {action[1]}",
+            months=months,
+            by=by,
+        )
+    if measure.code == FIRST_DEMO_MEASURE:
+        phase_add(
+            measure=measure,
+            kind=ChartPhase.Kind.EXCLUDE,
+            month=months[5],
+            reason="IT-nedbrud: registreringen var ufuldstændig (demo)",
+            months=months,
+            by=by,
+        )
+        note_set(measure=measure, month=months[6], text="Sommerferie: halv bemanding (demo)", months=months, by=by)
+        note_set(measure=measure, month=months[14], text="Ny registreringspraksis (demo)", months=months, by=by)
 
 
 def _initiative(department, recommendation, *, status, sections, national_goals, by) -> Initiative:
