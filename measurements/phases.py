@@ -33,9 +33,17 @@ def phases_for(measure_ids) -> dict[int, Phases]:
     if not ids:
         return {}
     found: dict[int, dict[str, list[Mark]]] = defaultdict(lambda: defaultdict(list))
-    phases = ChartPhase.objects.active().filter(measure_id__in=ids).values_list("measure_id", "kind", "month", "reason")
-    notes = PointNote.objects.filter(measure_id__in=ids).values_list(
-        "measure_id", Value("note", output_field=CharField()), "month", "text"
+    # No ORDER BY inside the UNION (SQLite refuses it); sorted below.
+    phases = (
+        ChartPhase.objects.active()
+        .filter(measure_id__in=ids)
+        .order_by()
+        .values_list("measure_id", "kind", "month", "reason")
+    )
+    notes = (
+        PointNote.objects.filter(measure_id__in=ids)
+        .order_by()
+        .values_list("measure_id", Value("note", output_field=CharField()), "month", "text")
     )
     for measure_id, kind, month, text in sorted(phases.union(notes, all=True), key=lambda row: (row[2], row[1])):
         found[measure_id][kind].append(Mark(month, text))
