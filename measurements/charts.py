@@ -32,13 +32,15 @@ from core.months import format_month
 
 from . import spc
 from .models import ChartKind, Measure, Unit
-from .series import SeriesPoint, display_factor, latest_present, monthly_series
+from .series import SeriesPoint, display_factor, event_points, latest_present, monthly_series
 
 #: Chart kinds that fit each unit, the recommended one first (see `kinds_for_unit`, `recommended_kind`).
 KINDS_BY_UNIT: dict[str, tuple[str, ...]] = {
     Unit.PROPORTION: ("p", "pp", "run"),
     Unit.RATE: ("u", "up", "run"),
     Unit.COUNT: ("c", "run", "i"),
+    Unit.MEAN: ("xbar", "s", "i", "run"),
+    Unit.EVENTS: ("t", "g"),
 }
 
 
@@ -87,7 +89,32 @@ def plotly_text(text) -> str:
 
 
 def kinds_for(measure) -> tuple[str, ...]:
+    return unit_kinds(measure)
+
+
+def unit_kinds(measure) -> tuple[str, ...]:
+    """The chart kinds that fit the measure, recommended first: `kinds_for_unit` of its unit, except that a
+    rare-event measure recorded per section has only the T chart.
+
+    *Gennemsnit*: Xbar (the month's pooled mean against limits from the subgroup sizes and SDs), S (the pooled SD),
+    or an I or run chart of the means. *Sjældne hændelser*: T (days between events, pooled over the sections into
+    one timeline) and, when the events are recorded for the whole department, G (the opportunities recorded since
+    the previous event): per section, opportunities "since the section's previous event" do not add up to the
+    department's opportunities between its events, so no G chart is offered there.
+    """
+    if measure.unit == Unit.EVENTS and measure.per_section:
+        return ("t",)
     return kinds_for_unit(measure.unit)
+
+
+def higher_is_better(measure) -> bool:
+    """The measure's direction; for rare events always higher (more time or opportunities between adverse events)."""
+    return measure.unit == Unit.EVENTS or measure.direction == Measure.Direction.HIGHER
+
+
+def direction_of(measure) -> str:
+    """`Measure.Direction` the icons judge by (rare events: always higher is better)."""
+    return Measure.Direction.HIGHER if higher_is_better(measure) else Measure.Direction.LOWER
 
 
 def default_kind(measure) -> str:
@@ -97,7 +124,7 @@ def default_kind(measure) -> str:
 
 
 def kind_label(kind: str) -> str:
-    return str(ChartKind(kind).label)
+    return str(ChartKind(kind).label) if kind in ChartKind.values else kind.upper()
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,28 +154,33 @@ class Phases:
 NO_PHASES = Phases()
 
 
-def freeze_for(phases: Phases, months: Sequence[dt.date]) -> int | None:
-    """Number of leading months in the frozen baseline (up to and including the freeze month), or ``None``.
+def _month_of(day: dt.date) -> dt.date:
+    return day.replace(day=1)
 
-    The baseline counts from the first charted month (qicharts2's ``freeze`` always does).
+
+def freeze_for(phases: Phases, months: Sequence[dt.date]) -> int | None:
+    """Number of leading points in the frozen baseline (those in months up to and including the freeze month), or
+    ``None``. `months` are the points' dates: first days of months, or event dates for rare events.
+
+    The baseline counts from the first charted point (qicharts2's ``freeze`` always does).
     """
     if phases.freeze is None:
         return None
-    count = sum(1 for month in months if month <= phases.freeze.month)
+    count = sum(1 for month in months if _month_of(month) <= phases.freeze.month)
     return count or None
 
 
 def parts_for(phases: Phases, months: Sequence[dt.date]) -> list[int]:
-    """qicharts2's ``part``: for each split after month M within the chart, the 1-based index of M (a new part
-    starts after it). A split after the last month starts nothing yet."""
-    index = {month: i for i, month in enumerate(months, start=1)}
-    return sorted({index[m.month] for m in phases.splits if m.month in index and index[m.month] < len(months)})
+    """qicharts2's ``part``: for each split after month M, the number of points in months up to and including M
+    (a new part starts after that point). A split before the first or after the last point starts nothing."""
+    cuts = {sum(1 for month in months if _month_of(month) <= mark.month) for mark in phases.splits}
+    return sorted(k for k in cuts if 0 < k < len(months))
 
 
 def excluded_for(phases: Phases, months: Sequence[dt.date]) -> list[int]:
-    """qicharts2's ``exclude``: the 1-based indices of the excluded months within the chart."""
-    index = {month: i for i, month in enumerate(months, start=1)}
-    return sorted(index[m.month] for m in phases.excludes if m.month in index)
+    """qicharts2's ``exclude``: the 1-based indices of the points in excluded months."""
+    excluded = {mark.month for mark in phases.excludes}
+    return [i for i, month in enumerate(months, start=1) if _month_of(month) in excluded]
 
 
 def analyse(
@@ -160,6 +192,16 @@ def analyse(
     if kind not in kinds_for(measure):
         raise ValueError(f"Chart kind {kind!r} does not fit unit {measure.unit!r}")
     months = [p.month for p in points]
+    freeze = freeze_for(phases, months)
+    part = parts_for(phases, months) or None
+    exclude = excluded_for(phases, months) or None
+    if measure.unit == Unit.MEAN and kind in ("xbar", "s"):
+        sizes = [p.numerator for p in points]
+        return spc.chart(
+            kind, [p.value for p in points], sizes, sd=[p.sd for p in points], freeze=freeze, part=part, exclude=exclude
+        )
+    if measure.unit in (Unit.MEAN, Unit.EVENTS):  # i/run of the means; t/g of the event points' values
+        return spc.chart(kind, [p.value for p in points], freeze=freeze, part=part, exclude=exclude)
     numerators = [p.numerator for p in points]
     denominators = [p.denominator for p in points] if measure.has_denominator else None
     return spc.chart(
@@ -185,7 +227,7 @@ def signal_direction(measure, result: spc.ChartResult) -> str | None:
     """
     if not enough_data(result):
         return None
-    return spc.chart_direction(result, higher_is_better=measure.direction == Measure.Direction.HIGHER)
+    return spc.chart_direction(result, higher_is_better=higher_is_better(measure))
 
 
 class Signal(StrEnum):
@@ -267,7 +309,7 @@ def assurance_of(measure, result: spc.ChartResult) -> Assurance:
     current = [p for p in result.part_points(-1) if p.lcl is not None and p.ucl is not None]
     if not current:
         return Assurance.NONE
-    return assurance_from(lcl=current[-1].lcl, ucl=current[-1].ucl, target=target, direction=measure.direction)
+    return assurance_from(lcl=current[-1].lcl, ucl=current[-1].ucl, target=target, direction=direction_of(measure))
 
 
 def variation_label(variation: Variation | str) -> str:
@@ -433,7 +475,7 @@ class MeasureChart:
         latest = self.latest
         if self.target is None or latest is None:
             return None
-        if self.measure.direction == Measure.Direction.HIGHER:
+        if higher_is_better(self.measure):
             return latest.value >= self.target
         return latest.value <= self.target
 
@@ -455,6 +497,7 @@ def chart_for_measure(
     kind: str | None = None,
     phases: Phases = NO_PHASES,
     provisional: dt.date | None = None,
+    events: Iterable | None = None,
 ) -> MeasureChart:
     """Series, analysis, Danish sentence, signal direction, icons and plotly figure for one measure.
 
@@ -462,16 +505,21 @@ def chart_for_measure(
     ``date`` and ``text``); those outside the charted months are left out. `kind` must be one of `kinds_for()`
     (default: the measure's saved kind). `phases`: the team's freeze, splits, exclusions and notes.
     `provisional`: the month in progress (`periods.month_in_progress`), drawn hollow as *foreløbig* when it has a
-    value and left out of the analysis.
+    value and left out of the analysis (not for rare events, whose points are the events).
+    `events`: a rare-event measure's events (RareEvent objects or ``(date, opportunities)``); without them its
+    ``events`` are read (prefetch them to avoid a query per measure). Its T/G chart has one point per event.
     """
     months = list(months)
-    values = list(values) if values is not None else None
-    points = monthly_series(measure, months=months, values=values)
-    extra = None
-    if provisional is not None and (not months or provisional > months[-1]):
-        [extra] = monthly_series(measure, months=[provisional], values=values)
-        extra = extra if extra.present else None
     kind = kind or default_kind(measure)
+    extra = None
+    if measure.unit == Unit.EVENTS:
+        points = event_series(measure, months=months, events=events, kind=kind)
+    else:
+        values = list(values) if values is not None else None
+        points = monthly_series(measure, months=months, values=values)
+        if provisional is not None and (not months or provisional > months[-1]):
+            [extra] = monthly_series(measure, months=[provisional], values=values)
+            extra = extra if extra.present else None
     result = analyse(measure, points, kind=kind, phases=phases)
     signal = signal_of(measure, result)
     hints = tuple(text for text in (too_few_text(result), overdispersion_text(result)) if text)
@@ -484,12 +532,30 @@ def chart_for_measure(
         sentence=verdict(measure, result),
         direction=signal_direction(measure, result),
         figure=build_figure(measure, points=points, result=result, actions=actions, phases=phases, provisional=extra),
-        variation=variation_of(signal, measure.direction),
+        variation=variation_of(signal, direction_of(measure)),
         assurance=assurance_of(measure, result),
         hints=hints,
         phases=phases,
         provisional=extra,
     )
+
+
+def event_series(measure, *, months: Sequence[dt.date], events: Iterable | None, kind: str) -> list[SeriesPoint]:
+    """A rare-event measure's chart points: one per event within the charted months, dated by the event, valued by
+    the days (T) or the opportunities (G) since the previous event (the one before the first charted counts too)."""
+    if events is None:
+        events = measure.events.all()
+    if not months:
+        return []
+    end = months[-1].replace(day=28) + dt.timedelta(days=4)
+    end = end - dt.timedelta(days=end.day - 1)  # the first day after the last charted month
+    points = []
+    for event in event_points(events):
+        if event.date < months[0] or event.date >= end:
+            continue
+        y = event.days if kind == "t" else event.opportunities
+        points.append(SeriesPoint(month=event.date, numerator=y, denominator=None, value=None if y is None else y))
+    return points
 
 
 # --------------------------------------------------------------------------- #
@@ -528,6 +594,8 @@ def _value_format(measure) -> tuple[str, str]:
         return ".1f", " %"
     if measure.unit == Unit.RATE:
         return ".2f", (" " + plotly_text(rate_suffix(measure))) if measure.rate_per > 1 else ""
+    if measure.unit == Unit.MEAN:
+        return ".1f", ""
     return ".0f", ""
 
 
@@ -536,6 +604,10 @@ def axis_title(measure) -> str:
         return _("Procent")
     if measure.unit == Unit.RATE:
         return rate_suffix(measure) if measure.rate_per > 1 else _("Rate")
+    if measure.unit == Unit.EVENTS:
+        return _("Mellem hændelser")
+    if measure.unit == Unit.MEAN:
+        return _("Gennemsnit")
     return _("Antal")
 
 
@@ -559,6 +631,11 @@ def _details(measure, points: Sequence[SeriesPoint]) -> list[str]:
         template = _("%(num)s af %(den)s")
     elif measure.unit == Unit.RATE:
         template = _("%(num)s hændelser / %(den)s")
+    elif measure.unit == Unit.MEAN:
+        template = _("n = %(num)s")
+    elif measure.unit == Unit.EVENTS:
+        template = _("hændelse %(date)s")
+        return [plotly_text(template % {"date": date_format(p.month, "j.n.Y")}) for p in points]
     else:
         template = ""
     return [

@@ -29,7 +29,8 @@ def test_kinds_for_unit_list_the_recommended_first():
     assert charts.kinds_for_unit(Unit.PROPORTION) == ("p", "pp", "run")
     assert charts.kinds_for_unit(Unit.RATE) == ("u", "up", "run")
     assert charts.kinds_for_unit(Unit.COUNT) == ("c", "run", "i")
-    assert [charts.recommended_kind(u) for u in Unit.values] == ["p", "c", "u"]
+    assert [charts.recommended_kind(u) for u in (Unit.PROPORTION, Unit.COUNT, Unit.RATE)] == ["p", "c", "u"]
+    assert charts.kinds_for_unit(Unit.MEAN)[0] == "xbar" and charts.kinds_for_unit(Unit.EVENTS)[0] == "t"
     assert charts.kinds_for_unit("unknown") == ("run",)
 
 

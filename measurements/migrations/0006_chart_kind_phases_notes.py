@@ -41,7 +41,7 @@ def freezes_to_baselines(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('measurements', '0004_data_quality'),
+        ('measurements', '0005_mean_and_rare_events'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -100,7 +100,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalmeasure',
             name='chart_kind',
-            field=models.CharField(blank=True, choices=[('run', 'Seriediagram'), ('p', 'P-kontroldiagram'), ('pp', 'P′-kontroldiagram (Laney)'), ('u', 'U-kontroldiagram'), ('up', 'U′-kontroldiagram (Laney)'), ('i', 'I-kontroldiagram'), ('mr', 'MR-kontroldiagram'), ('c', 'C-kontroldiagram'), ('g', 'G-kontroldiagram'), ('t', 'T-kontroldiagram'), ('xbar', 'X̄-kontroldiagram'), ('s', 'S-kontroldiagram')], default='', help_text='Tom: den anbefalede diagramtype for enheden.', max_length=10, verbose_name='diagramtype'),
+            field=models.CharField(blank=True, choices=[('run', 'Seriediagram'), ('p', 'P-kontroldiagram'), ('pp', 'P′-kontroldiagram (Laney)'), ('u', 'U-kontroldiagram'), ('up', 'U′-kontroldiagram (Laney)'), ('i', 'I-kontroldiagram'), ('mr', 'MR-kontroldiagram'), ('c', 'C-kontroldiagram'), ('g', 'G-kontroldiagram (muligheder mellem hændelser)'), ('t', 'T-kontroldiagram (dage mellem hændelser)'), ('xbar', 'Xbar-kontroldiagram (gennemsnit)'), ('s', 'S-kontroldiagram (standardafvigelse)')], default='', help_text='Tom: den anbefalede diagramtype for enheden.', max_length=10, verbose_name='diagramtype'),
         ),
         migrations.AddField(
             model_name='historicalmeasure',
@@ -110,7 +110,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='measure',
             name='chart_kind',
-            field=models.CharField(blank=True, choices=[('run', 'Seriediagram'), ('p', 'P-kontroldiagram'), ('pp', 'P′-kontroldiagram (Laney)'), ('u', 'U-kontroldiagram'), ('up', 'U′-kontroldiagram (Laney)'), ('i', 'I-kontroldiagram'), ('mr', 'MR-kontroldiagram'), ('c', 'C-kontroldiagram'), ('g', 'G-kontroldiagram'), ('t', 'T-kontroldiagram'), ('xbar', 'X̄-kontroldiagram'), ('s', 'S-kontroldiagram')], default='', help_text='Tom: den anbefalede diagramtype for enheden.', max_length=10, verbose_name='diagramtype'),
+            field=models.CharField(blank=True, choices=[('run', 'Seriediagram'), ('p', 'P-kontroldiagram'), ('pp', 'P′-kontroldiagram (Laney)'), ('u', 'U-kontroldiagram'), ('up', 'U′-kontroldiagram (Laney)'), ('i', 'I-kontroldiagram'), ('mr', 'MR-kontroldiagram'), ('c', 'C-kontroldiagram'), ('g', 'G-kontroldiagram (muligheder mellem hændelser)'), ('t', 'T-kontroldiagram (dage mellem hændelser)'), ('xbar', 'Xbar-kontroldiagram (gennemsnit)'), ('s', 'S-kontroldiagram (standardafvigelse)')], default='', help_text='Tom: den anbefalede diagramtype for enheden.', max_length=10, verbose_name='diagramtype'),
         ),
         migrations.AddField(
             model_name='measure',
