@@ -3,9 +3,13 @@ definition (`measurements.periods`) and the one chart builder (`measurements.cha
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from django.conf import settings
 from django.db.models import Case, Prefetch, Value, When
 
 from core.quarters import Quarter
@@ -43,6 +47,23 @@ class MeasureSection:
     @property
     def has_data(self) -> bool:
         return self.chart.latest is not None
+
+    @property
+    def variation_icon_uri(self) -> str:
+        return icon_uri(self.chart.variation_icon)
+
+    @property
+    def assurance_icon_uri(self) -> str:
+        return icon_uri(self.chart.assurance_icon)
+
+
+@functools.cache
+def icon_uri(path: str | None) -> str:
+    """A variation/assurance icon (`static/icons/…svg`) as a data URI: the PDF needs no static files server."""
+    if path is None:
+        return ""
+    svg = (Path(settings.BASE_DIR) / "static" / path).read_bytes()
+    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
 
 
 @dataclass
