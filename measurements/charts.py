@@ -344,7 +344,14 @@ def verdict(measure, result: spc.ChartResult) -> str:
     """The one Danish sentence about a chart (`spc.describe`), which also says why when the run-chart rules and
     the control limits disagree, so a page never shows two unexplained opposite findings for one measure."""
     sentence = spc.describe(result)
-    if result.kind == "run" or not enough_data(result):
+    if not enough_data(result):
+        return (
+            sentence
+            + ". "
+            + _("Reglerne kræver mindst %(min)s brugbare punkter i den nuværende fase.")
+            % {"min": spc.MIN_USEFUL_POINTS}
+        )
+    if result.kind == "run":
         return sentence
     runs = result.last_part
     outside = [p for p in result.part_points(-1) if p.sigma_signal and p.y is not None and p.cl is not None]
@@ -386,15 +393,6 @@ def verdict(measure, result: spc.ChartResult) -> str:
                 )
             )
     return sentence
-
-
-def too_few_text(result: spc.ChartResult) -> str | None:
-    """Danish text when the current phase has fewer useful points than the rules need, else ``None``."""
-    if enough_data(result):
-        return None
-    return _(
-        "For få punkter til at bruge reglerne: %(n)s brugbare punkter i den nuværende fase, mindst %(min)s kræves."
-    ) % {"n": result.last_part.n_useful, "min": spc.MIN_USEFUL_POINTS}
 
 
 def overdispersion_text(result: spc.ChartResult) -> str | None:
@@ -522,7 +520,7 @@ def chart_for_measure(
             extra = extra if extra.present else None
     result = analyse(measure, points, kind=kind, phases=phases)
     signal = signal_of(measure, result)
-    hints = tuple(text for text in (too_few_text(result), overdispersion_text(result)) if text)
+    hints = tuple(text for text in (overdispersion_text(result),) if text)
     return MeasureChart(
         measure=measure,
         kind=kind,

@@ -39,7 +39,7 @@ class PhaseForm(forms.Form):
     )
 
     def __init__(self, *args, months, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, auto_id="phase_%s", **kwargs)
         self.fields["month"].choices = [(m.isoformat(), month_label(m).capitalize()) for m in reversed(months)]
 
 
@@ -57,7 +57,7 @@ class NoteForm(forms.Form):
     )
 
     def __init__(self, *args, months, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, auto_id="note_%s", **kwargs)
         self.fields["month"].choices = [(m.isoformat(), month_label(m).capitalize()) for m in reversed(months)]
 
 

@@ -60,9 +60,10 @@ def test_too_few_points_are_said_with_the_number_the_rules_need():
     chart = charts.chart_for_measure(
         Measure(name="m", unit=Unit.PROPORTION), months=MONTHS[:4], values=_values(STABLE)[:4]
     )
-    assert chart.hints == (
-        "For få punkter til at bruge reglerne: 4 brugbare punkter i den nuværende fase, mindst 10 kræves.",
+    assert chart.sentence == (
+        "For få datapunkter til analyse (n = 4). Reglerne kræver mindst 10 brugbare punkter i den nuværende fase."
     )
+    assert chart.hints == ()
     assert chart.variation == Variation.NONE and chart.assurance == Assurance.NONE
 
 
