@@ -363,5 +363,5 @@ def test_pages_with_new_kinds_and_phases_take_as_many_queries_for_small_and_larg
         response = client.get(url)
     kinds = {card.measure.pk: card.chart.kind for card in response.context["dashboard"].cards}
     assert sorted(kinds.values()) == sorted(["pp", "pp", "run", "p", "pp", "c", "i"])
-    split = [c for c in response.context["dashboard"].cards if c.measure.pk == large[0].pk][0]
+    split = next(c for c in response.context["dashboard"].cards if c.measure.pk == large[0].pk)
     assert len(split.chart.result.parts) == 2 and split.chart.result.exclude == (1,)
