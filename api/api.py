@@ -206,7 +206,7 @@ def _department(d) -> dict:
     }
 
 
-@api.get("/departments", response={200: s.page_of(s.Department), **PROBLEMS}, tags=["organisation"])
+@api.get("/departments", response={200: s.DepartmentPage, **PROBLEMS}, tags=["organisation"])
 def departments(request, paging: Query[Paging]):
     queryset = Department.objects.visible_to(request.user).prefetch_related("hospitals")
     return _page(queryset, paging, _department)
@@ -234,7 +234,7 @@ def _section(x) -> dict:
     }
 
 
-@api.get("/sections", response={200: s.page_of(s.Section), **PROBLEMS}, tags=["organisation"])
+@api.get("/sections", response={200: s.SectionPage, **PROBLEMS}, tags=["organisation"])
 def sections(request, filters: Query[SectionFilter]):
     queryset = Section.objects.visible_to(request.user).select_related("hospital")
     if filters.department is not None:
@@ -268,7 +268,7 @@ def _initiatives(user):
     return Initiative.objects.visible_to(user).select_related("recommendation").prefetch_related("sections")
 
 
-@api.get("/initiatives", response={200: s.page_of(s.Initiative), **PROBLEMS}, tags=["initiatives"])
+@api.get("/initiatives", response={200: s.InitiativePage, **PROBLEMS}, tags=["initiatives"])
 def initiatives(request, filters: Query[InitiativeFilter]):
     queryset = _initiatives(request.user)
     if filters.department is not None:
@@ -315,7 +315,7 @@ def _measures(user):
     return Measure.objects.visible_to(user).select_related("initiative").prefetch_related("initiative__sections")
 
 
-@api.get("/measures", response={200: s.page_of(s.Measure), **PROBLEMS}, tags=["measures"])
+@api.get("/measures", response={200: s.MeasurePage, **PROBLEMS}, tags=["measures"])
 def measures(request, filters: Query[MeasureFilter]):
     queryset = _measures(request.user)
     if filters.department is not None:
@@ -505,7 +505,7 @@ def _wants_csv(request: HttpRequest, filters: ValueFilter) -> bool:
 
 @api.get(
     "/values",
-    response={200: s.page_of(s.Value), 406: s.ProblemSchema, 413: s.ProblemSchema, **PROBLEMS},
+    response={200: s.ValuePage, 406: s.ProblemSchema, 413: s.ProblemSchema, **PROBLEMS},
     tags=["values"],
     summary="Monthly values (JSON pages, or the whole filtered table as CSV)",
     description="`Accept: text/csv` or `?format=csv` streams every filtered row as CSV (up to "
@@ -535,6 +535,7 @@ def values(request, filters: Query[ValueFilter]):
     response={200: s.WriteResult, 409: s.ProblemSchema, 413: s.ProblemSchema, **PROBLEMS},
     tags=["values"],
     summary="Write many values of one month, all or nothing",
+    url_name="values",
 )
 def values_post(request, payload: s.WriteRequest):
     require_write(request)
@@ -612,7 +613,7 @@ def _report(r) -> dict:
     }
 
 
-@api.get("/reports", response={200: s.page_of(s.Report), **PROBLEMS}, tags=["reports"])
+@api.get("/reports", response={200: s.ReportPage, **PROBLEMS}, tags=["reports"])
 def reports(request, filters: Query[ReportFilter]):
     queryset = Report.objects.visible_to(request.user)
     if filters.department is not None:

@@ -77,17 +77,6 @@ class Value(Schema):
     entered_at: dt.datetime
 
 
-def page_of(item):
-    """A page of a list endpoint: the items and the cursor of the next page (null on the last)."""
-
-    class Page(Schema):
-        items: list[item]
-        next_cursor: str | None = Field(None, description="Pass as ?cursor= for the next page")
-
-    Page.__name__ = f"{item.__name__}Page"
-    return Page
-
-
 class GoalResult(Schema):
     state: str = Field(description="met, not_yet or overdue")
     label: str
@@ -218,3 +207,38 @@ class ProblemSchema(Schema):
     detail: str | None = None
     detail_en: str | None = None
     errors: list[ProblemError] | None = None
+
+
+# --- pages of the list endpoints: the items and the cursor of the next page (null on the last) ----------------------
+
+NEXT = Field(None, description="Pass as ?cursor= for the next page; null on the last page")
+
+
+class DepartmentPage(Schema):
+    items: list[Department]
+    next_cursor: str | None = NEXT
+
+
+class SectionPage(Schema):
+    items: list[Section]
+    next_cursor: str | None = NEXT
+
+
+class InitiativePage(Schema):
+    items: list[Initiative]
+    next_cursor: str | None = NEXT
+
+
+class MeasurePage(Schema):
+    items: list[Measure]
+    next_cursor: str | None = NEXT
+
+
+class ValuePage(Schema):
+    items: list[Value]
+    next_cursor: str | None = NEXT
+
+
+class ReportPage(Schema):
+    items: list[Report]
+    next_cursor: str | None = NEXT
