@@ -119,7 +119,8 @@ if CACHE_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": CACHE_URL,
-            "KEY_PREFIX": "vk",
+            # One Redis may serve several installations (or test runs): each keeps to its own keys.
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "vk"),
             "TIMEOUT": 300,
             # A Redis that is down must not hang a page: fail fast instead.
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
