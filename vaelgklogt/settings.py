@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "departments.middleware.SessionPolicyMiddleware",
     "departments.middleware.RefusedAccessAuditMiddleware",
     "departments.middleware.SingleSignOutMiddleware",
+    # The Danish 404 page with DEBUG on too (the demo), inside CSP so the page keeps its header.
+    "vaelgklogt.errors.FriendlyNotFoundMiddleware",
     # AxesMiddleware must be last: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
     # --- end trust ---
@@ -373,11 +375,16 @@ CELERY_BEAT_SCHEDULE = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"refusal_one_line": {"()": "vaelgklogt.errors.RefusalOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # The PDF and chart libraries narrate every step at INFO; keep their warnings only.
     "loggers": {
-        name: {"level": env_str("LIBRARY_LOG_LEVEL", "WARNING")}
-        for name in ("weasyprint", "fontTools", "choreographer", "kaleido", "logistro")
+        # The PDF and chart libraries narrate every step at INFO; keep their warnings only.
+        **{
+            name: {"level": env_str("LIBRARY_LOG_LEVEL", "WARNING")}
+            for name in ("weasyprint", "fontTools", "choreographer", "kaleido", "logistro")
+        },
+        # A 403/404 is one line, not a traceback (the refusal is audited by departments.middleware).
+        "django.request": {"filters": ["refusal_one_line"]},
     },
 }
