@@ -236,7 +236,12 @@ def is_system_user(user) -> bool:
     if cached is None:
         from departments.models import UserProfile
 
-        cached = UserProfile.objects.filter(user_id=user.pk, kind=UserProfile.Kind.SYSTEM).exists()
+        fields_cache = user._state.fields_cache
+        if "profile" in fields_cache:  # read with the user (PersonBackend.get_user): no query
+            profile = fields_cache["profile"]
+            cached = profile is not None and profile.kind == UserProfile.Kind.SYSTEM
+        else:
+            cached = UserProfile.objects.filter(user_id=user.pk, kind=UserProfile.Kind.SYSTEM).exists()
         user._vk_system = cached
     return cached
 
