@@ -1,8 +1,9 @@
 """Goal status for departments and the hospital group: the one source of truth.
 
 Pages, exports and Celery reports all call `department_rows` (and `totals` for the group); nothing else counts
-"goal met". Mål 1: one to two selections for the year, each counting only once it is followed with systematic
-measurements (a measure with at least one value). Mål 2: a local team established in the first quarter.
+"goal met". Mål 1: one to two local selections for the year (the department's part in the cross-hospital
+recommendation, recorded on the initiative when it joins, apart), each counting only once it is followed with
+systematic measurements (a measure with at least one value). Mål 2: a local team established in the first quarter.
 
 With ``measures=True`` (the default) each row also carries its measures' data completeness (from
 `measurements.periods.completeness_for`) and what the run/control chart of each measure shows (improvement,
@@ -30,7 +31,6 @@ from core.months import last_complete_month
 from core.quarters import Quarter
 from departments.models import Department, LocalTeam
 from initiatives.models import Initiative
-from initiatives.selectors import cross_hospital_for
 from measurements import charts, spc, summary
 from measurements.charts import Signal
 from measurements.models import Measure
@@ -58,13 +58,23 @@ class GoalResult:
         return self.state == GoalState.MET
 
 
+#: The NSR plan sets Mål 2 (a team established in the first quarter) for this year only.
+TEAM_GOAL_YEAR = 2026
+
+
 def team_goal(team: LocalTeam | None, *, year: int, today: dt.date) -> GoalResult:
-    """Mål 2: the department has established a local team in the first quarter of `year`."""
+    """Mål 2: the department has established a local team in the first quarter of 2026.
+
+    For later years the plan sets no deadline: the status says whether the team exists, and since when."""
     return _team_goal(team.established_on if team is not None else None, year, today, get_language())
 
 
 def selection_goal(*, selected: int, followed: int, year: int, today: dt.date) -> GoalResult:
-    """Mål 1: one to two selections, implemented and followed with measurements during `year`."""
+    """Mål 1: one to two local selections, implemented and followed with measurements during `year`.
+
+    `selected` and `followed` count the department's local selections only: its part in the cross-hospital
+    recommendation is a goal of its own (NSR plan) and never counts here.
+    """
     return _selection_goal(selected, followed, year, today, get_language())
 
 
@@ -72,6 +82,12 @@ def selection_goal(*, selected: int, followed: int, year: int, today: dt.date) -
 # once, not once per department (750 departments at national scale share a handful of answers).
 @functools.lru_cache(maxsize=1024)
 def _team_goal(established_on: dt.date | None, year: int, today: dt.date, language: str | None) -> GoalResult:
+    if year > TEAM_GOAL_YEAR:
+        if established_on is None or established_on > dt.date(year, 12, 31):
+            return GoalResult(
+                GoalState.NOT_YET, _("Intet team"), _("Ingen frist i planen for %(year)d") % {"year": year}
+            )
+        return GoalResult(GoalState.MET, _("Teamet findes"), _("Etableret %(date)s") % {"date": _date(established_on)})
     deadline = Quarter(year, 1).end
     if established_on is None:
         state = GoalState.OVERDUE if today > deadline else GoalState.NOT_YET
@@ -90,7 +106,11 @@ def _selection_goal(selected: int, followed: int, year: int, today: dt.date, lan
             _("%(n)d valgt, højst %(max)d") % {"n": selected, "max": MAX_SELECTIONS},
         )
     if followed >= MIN_SELECTIONS:
-        return GoalResult(GoalState.MET, _("Opfyldt"), _("%(n)d valgt og fulgt med målinger") % {"n": followed})
+        return GoalResult(
+            GoalState.MET,
+            _("Opfyldt"),
+            _("%(n)d valgt, %(m)d fulgt med målinger") % {"n": selected, "m": followed},
+        )
     state = GoalState.OVERDUE if today > dt.date(year, 12, 31) else GoalState.NOT_YET
     if selected:
         return GoalResult(state, _("Ikke målt endnu"), _("%(n)d valgt, ingen målinger") % {"n": selected})
@@ -218,7 +238,6 @@ def department_rows(departments, *, year: int, today: dt.date, measures: bool = 
 
     `measures=False` leaves out the measures' completeness and signals (three goals only; fewer queries).
     """
-    cross = cross_hospital_for(year)
     scope = departments
     departments = (
         departments.select_related("local_team")
@@ -229,19 +248,19 @@ def department_rows(departments, *, year: int, today: dt.date, measures: bool = 
     for department in departments:
         team = getattr(department, "local_team", None)
         initiatives = department.year_initiatives
+        local = [i for i in initiatives if not i.cross_hospital]
         rows.append(
             DepartmentStatus(
                 department=department,
                 team=team_goal(team, year=year, today=today),
                 selections=selection_goal(
-                    selected=len(initiatives),
-                    followed=sum(1 for i in initiatives if i.has_data),
+                    selected=len(local),
+                    followed=sum(1 for i in local if i.has_data),
                     year=year,
                     today=today,
                 ),
                 initiatives=initiatives,
-                in_cross_hospital=bool(cross)
-                and any(i.recommendation_id == cross.recommendation_id for i in initiatives),
+                in_cross_hospital=any(i.cross_hospital for i in initiatives),
             )
         )
     if measures and rows:
