@@ -23,7 +23,9 @@ def test_a_run_of_same_style_markers_becomes_one_path_at_the_same_places():
     assert merged.count("<path") == 1 and "<text>Procent</text>" in merged
     [d] = re.findall(r' d="([^"]*)"', merged)
     # Each circle moved by its own translate: start points (x + 3.5, y), arc ends included.
-    assert d == "M13.5 20A3.5 3.5 0 1 1 10 16.5A3.5 3.5 0 0 1 13.5 20ZM34 40A3.5 3.5 0 1 1 30.5 36.5A3.5 3.5 0 0 1 34 40Z"
+    assert (
+        d == "M13.5 20A3.5 3.5 0 1 1 10 16.5A3.5 3.5 0 0 1 13.5 20ZM34 40A3.5 3.5 0 1 1 30.5 36.5A3.5 3.5 0 0 1 34 40Z"
+    )
     assert f'style="{BLUE}"' in merged
 
 
