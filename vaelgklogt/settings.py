@@ -334,6 +334,8 @@ VAELGKLOGT_API_CSV_MAX_ROWS = env_int("VAELGKLOGT_API_CSV_MAX_ROWS", 200_000)
 VAELGKLOGT_REPORTS_QUEUE = env_str("VAELGKLOGT_REPORTS_QUEUE", "celery")
 VAELGKLOGT_REPORT_STALE_MINUTES = env_int("VAELGKLOGT_REPORT_STALE_MINUTES", 10)
 VAELGKLOGT_CHART_TIMEOUT_SECONDS = env_int("VAELGKLOGT_CHART_TIMEOUT_SECONDS", 60)
+# Browser tabs the chart engine draws a report's charts in at once (one Chromium per worker process).
+VAELGKLOGT_CHART_TABS = env_int("VAELGKLOGT_CHART_TABS", 2)
 #: The Chromium the chart engine (kaleido) drives for report charts; empty: `chromium` (or Chrome) found on PATH.
 CHROMIUM_PATH = env_str("CHROMIUM_PATH", "")
 # By default the day after the quarter's last month locks (day LOCK_DAYS + 1), so the report shows locked numbers.
