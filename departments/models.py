@@ -199,6 +199,32 @@ class TeamMember(models.Model):
         return self.name
 
 
+class UserProfile(models.Model):
+    """What kind of user an account is. A person signs in and gets e-mails; a *system* user is an integration (a
+    data-warehouse feed, a BI tool): it reaches the API with a token only, never signs in with a password, and is
+    sent no e-mails or reminders. A user without a profile is a person."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", _("Person")
+        SYSTEM = "system", _("Integration (system)")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile", verbose_name=_("bruger")
+    )
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices, default=Kind.PERSON)
+    description = models.CharField(
+        _("beskrivelse"), max_length=300, blank=True, help_text=_("Hvad integrationen gør, og hvem der ejer den.")
+    )
+    created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("brugerprofil")
+        verbose_name_plural = _("brugerprofiler")
+
+    def __str__(self):
+        return f"{self.user} ({self.get_kind_display()})"
+
+
 # --- trust (issue 6): audit trail and single sign-on identities ---------------------------------------------------
 
 
@@ -235,6 +261,10 @@ class AuditEvent(models.Model):
         QUARTER_APPROVED = "quarter_approved", _("Kvartal godkendt")
         APPROVAL_WITHDRAWN = "approval_withdrawn", _("Godkendelse trukket tilbage")
         FOLLOW_UP = "follow_up", _("Til opfølgning")
+        API_WRITE = "api_write", _("Værdier skrevet via API")
+        API_TOKEN_CREATED = "api_token_created", _("API-nøgle oprettet")
+        API_TOKEN_REVOKED = "api_token_revoked", _("API-nøgle tilbagekaldt")
+        INTEGRATION_CREATED = "integration_created", _("Integration oprettet")
         BOARD_LINK_CREATED = "board_link_created", _("Tavlelink oprettet")
         BOARD_LINK_REVOKED = "board_link_revoked", _("Tavlelink tilbagekaldt")
         BOARD_VIEWED = "board_viewed", _("Tavle vist via link")

@@ -34,6 +34,15 @@ def measure_months(measure, *, today: dt.date) -> list[dt.date]:
     return month_range(start, end)
 
 
+def month_in_progress(measure, *, today: dt.date) -> dt.date | None:
+    """The month in progress, if the measure is due in it: drawn as *foreløbig* and never analysed or counted."""
+    month = today.replace(day=1)
+    start = measure.start_month or dt.date(measure.initiative.year, 1, 1)
+    if month < start or (measure.end_month and measure.end_month < month):
+        return None
+    return month
+
+
 def measure_slots(measure) -> list:
     """Where the measure is recorded: its initiative's sections, or [None] for the whole department."""
     if measure.per_section:

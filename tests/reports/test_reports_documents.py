@@ -92,6 +92,7 @@ def test_quality_team_report_is_a_real_pdf_with_department_quarter_build_time_an
     assert steps == sorted(steps) and steps[-1] >= 85
     html = built.files["html"][1].decode()
     assert "data:image/svg+xml;base64," in html and "<script" not in html
+    assert chart.variation_label in everything  # the icon's text beside the icon
 
 
 def test_quality_team_report_without_initiatives_says_so(away):
@@ -121,14 +122,19 @@ def test_inspiration_report_has_a_page_and_a_slide_per_participating_department(
     assert any(h.startswith(home.name) for h in headers) and any(h.startswith(away.name) for h in headers)
     assert not any(h.startswith(outsider.name) for h in headers)
     slides = Presentation(io.BytesIO(built.files["pptx"][1])).slides
-    assert len(slides) == 1 + 2
+    assert len(slides) == 1 + 1 + 2  # overview, variation and assurance summary, one per department
     texts = ["\n".join(shape.text_frame.text for shape in slide.shapes if shape.has_text_frame) for slide in slides]
     assert "Inspirationsmøde 2" in texts[0]
     table = next(shape.table for shape in slides[0].shapes if shape.has_table)
     assert {table.cell(i, 0).text for i in range(1, len(table.rows))} == {home.name, away.name, outsider.name}
-    assert home.name in texts[1] or home.name in texts[2]
-    assert all(any(shape.shape_type == 13 for shape in slide.shapes) for slide in list(slides)[1:])  # a picture
-    assert "Ikke-tilfældig variation" in texts[1]
+    # The summary: each measure with its variation icon (a PNG picture) and its text beside it.
+    assert "Variation og målopfyldelse" in texts[1]
+    assert f"{home.name}: " in texts[1] and f"{away.name}: " in texts[1]
+    assert "Særlig variation: forbedring (lavere)" in texts[1]
+    assert sum(shape.shape_type == 13 for shape in slides[1].shapes) >= 2
+    assert home.name in texts[2] or home.name in texts[3]
+    assert all(any(shape.shape_type == 13 for shape in slide.shapes) for slide in list(slides)[2:])  # a picture
+    assert "Ikke-tilfældig variation" in texts[2]
 
 
 def test_quality_team_report_says_whether_the_quarter_is_approved(away, leder):

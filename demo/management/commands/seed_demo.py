@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from core.quarters import Quarter
 from demo.content import DEMO_PASSWORD, USERS
-from demo.region import NAMED_USERS, RegionSeedError, seed_region
+from demo.region import NAMED_USERS, SCALES, RegionSeedError, seed_region
 from demo.seed import seed
 from departments.models import Department
 from reports.documents.render import chart_engine_problem
@@ -23,16 +23,17 @@ from reports.services import request_report, run_report
 class Command(BaseCommand):
     help = (
         "Opret demodata (tre NSR-sygehuse, afdelinger, teams, katalog, indsatser, målinger og demobrugere). "
-        "--scale region: hele regionen i bulk til benchmark (kun i en tom database)."
+        "--scale region/national: hele regionen eller hele landet i bulk til benchmark (kun i en tom database)."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--scale",
-            choices=["demo", "region"],
+            choices=["demo", *SCALES],
             default="demo",
-            help="demo (standard, kan køres igen) eller region: 5 sygehuse, 150 afdelinger, 400 afsnit, "
-            "5.000 målinger × 120 måneder, 1.000 brugere.",
+            help="demo (standard, kan køres igen); region: 5 sygehuse, 150 afdelinger, 400 afsnit, "
+            "5.000 målinger × 120 måneder, 1.000 brugere; national: 25 sygehuse, 750 afdelinger, 2.000 afsnit, "
+            "25.000 målinger × 120 måneder (3 mio. værdier), 5.000 brugere.",
         )
         parser.add_argument(
             "--reports",
@@ -41,8 +42,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        if options["scale"] == "region":
-            return self.handle_region()
+        if options["scale"] in SCALES:
+            return self.handle_bulk(options["scale"])
         counts = seed(timezone.localdate())
         self.stdout.write(
             self.style.SUCCESS(
@@ -79,17 +80,19 @@ class Command(BaseCommand):
             done += report.status == Report.Status.DONE
         self.stdout.write(f"Rapporter for {quarter.label}: {done} af {len(scopes)} færdige.")
 
-    def handle_region(self):
+    def handle_bulk(self, scale: str):
         started = time.monotonic()
         try:
-            counts = seed_region(timezone.localdate())
+            counts = seed_region(timezone.localdate(), SCALES[scale])
         except RegionSeedError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(
             self.style.SUCCESS(
-                "Regionsdata klar på {seconds:.0f} s: {hospitals} sygehuse, {departments} afdelinger, {sections} afsnit, "
+                "{what} klar på {seconds:.0f} s: {hospitals} sygehuse, {departments} afdelinger, {sections} afsnit, "
                 "{initiatives} indsatser, {measures} målinger, {values} månedlige værdier, {users} brugere.".format(
-                    seconds=time.monotonic() - started, **counts
+                    what="Regionsdata" if scale == "region" else "Landsdata",
+                    seconds=time.monotonic() - started,
+                    **counts,
                 )
             )
         )

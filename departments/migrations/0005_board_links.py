@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('departments', '0003_audit_data_quality_actions'),
+        ('departments', '0004_user_profile_and_api_audit'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='auditevent',
             name='action',
-            field=models.CharField(choices=[('login', 'Log ind'), ('login_failed', 'Mislykket log ind'), ('locked_out', 'Spærret efter for mange forsøg'), ('logout', 'Log ud'), ('session_ended', 'Session afsluttet'), ('access_refused', 'Adgang nægtet'), ('export', 'Eksport'), ('report_download', 'Rapport hentet'), ('roles_changed', 'Roller ændret'), ('user_disabled', 'Bruger deaktiveret'), ('reopen_requested', 'Genåbning ønsket'), ('reopen_granted', 'Genåbning imødekommet'), ('reopen_refused', 'Genåbning afvist'), ('month_reported', 'Måned indberettet'), ('quarter_approved', 'Kvartal godkendt'), ('approval_withdrawn', 'Godkendelse trukket tilbage'), ('follow_up', 'Til opfølgning'), ('board_link_created', 'Tavlelink oprettet'), ('board_link_revoked', 'Tavlelink tilbagekaldt'), ('board_viewed', 'Tavle vist via link')], max_length=30, verbose_name='handling'),
+            field=models.CharField(choices=[('login', 'Log ind'), ('login_failed', 'Mislykket log ind'), ('locked_out', 'Spærret efter for mange forsøg'), ('logout', 'Log ud'), ('session_ended', 'Session afsluttet'), ('access_refused', 'Adgang nægtet'), ('export', 'Eksport'), ('report_download', 'Rapport hentet'), ('roles_changed', 'Roller ændret'), ('user_disabled', 'Bruger deaktiveret'), ('reopen_requested', 'Genåbning ønsket'), ('reopen_granted', 'Genåbning imødekommet'), ('reopen_refused', 'Genåbning afvist'), ('month_reported', 'Måned indberettet'), ('quarter_approved', 'Kvartal godkendt'), ('approval_withdrawn', 'Godkendelse trukket tilbage'), ('follow_up', 'Til opfølgning'), ('api_write', 'Værdier skrevet via API'), ('api_token_created', 'API-nøgle oprettet'), ('api_token_revoked', 'API-nøgle tilbagekaldt'), ('integration_created', 'Integration oprettet'), ('board_link_created', 'Tavlelink oprettet'), ('board_link_revoked', 'Tavlelink tilbagekaldt'), ('board_viewed', 'Tavle vist via link')], max_length=30, verbose_name='handling'),
         ),
         migrations.CreateModel(
             name='BoardLink',
