@@ -168,6 +168,7 @@ TOO_WIDE = """() => {
     const scrollsItself = el => { for (let p = el.parentElement; p; p = p.parentElement) {
         const s = getComputedStyle(p); if (s.overflowX === 'auto' || s.overflowX === 'scroll') return true; } return false; };
     const wide = [...document.querySelectorAll('body *')].filter(el => {
+        if (el.ownerSVGElement) return false;  // drawn inside an <svg>, which clips it: the <svg> itself is checked
         const r = el.getBoundingClientRect();
         if (!r.width || getComputedStyle(el).visibility === 'hidden') return false;
         return (r.right > vw + 1 || r.left < -1) && !scrollsItself(el)
