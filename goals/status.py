@@ -226,6 +226,11 @@ class DepartmentStatus:
     loader: _MeasureLoader | None = field(default=None, repr=False, compare=False)
 
     @property
+    def local_initiatives(self) -> list[Initiative]:
+        """The year's local selections: what Mål 1 counts (the cross-hospital part apart)."""
+        return [i for i in self.initiatives if not i.cross_hospital]
+
+    @property
     def measures(self) -> list[MeasureStatus]:
         """Each counted measure's status. The Measure objects of all rows are fetched in one query the first time
         any row's measures are read (the hospital-wide page needs only the totals, and never pays for them)."""
@@ -301,7 +306,7 @@ def department_rows(departments, *, year: int, today: dt.date, measures: bool = 
     for department in departments:
         team = getattr(department, "local_team", None)
         initiatives = department.year_initiatives
-        local = [i for i in initiatives if not i.cross_hospital]
+        local = [i for i in initiatives if not i.cross_hospital]  # as DepartmentStatus.local_initiatives
         rows.append(
             DepartmentStatus(
                 department=department,

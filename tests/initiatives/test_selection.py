@@ -296,3 +296,23 @@ def test_service_refuses_a_selection_without_sections_or_aim(leder, world):
         )
     assert set(refused.value.message_dict) == {"sections", "aim"}
     assert Initiative.objects.count() == 1
+
+
+def test_select_hint_counts_local_selections_only(client_for, leder, world, kdk):
+    """Issue 16.1: with the cross-hospital part and one local selection, a second local one is allowed without a
+    warning; the cross-hospital one is listed, marked as not counting."""
+    from initiatives import services as initiative_services
+    from tests.factories import CrossHospitalSelectionFactory
+
+    CrossHospitalSelectionFactory(year=2026)
+    initiative_services.cross_hospital_join(department=world.department, year=2026, by=leder)
+    recommendation = RecommendationFactory()
+    response = client_for(leder).get(
+        reverse("dashboards:select", kwargs={"pk": recommendation.pk}),
+        {"year": 2026, "department": world.department.pk},
+    )
+    html = response.content.decode()
+    assert len(response.context["row"].local_initiatives) == 1
+    assert "Med dette valg får afdelingen" not in html
+    assert "Med dette valg har afdelingen 2 valg" in html
+    assert "tværgående, tæller ikke i Mål 1" in html
