@@ -18,7 +18,7 @@ from departments.models import Department, LocalTeam, TeamMember
 from goals import status
 from initiatives.models import Action, Initiative, StatusChange
 from measurements import charts
-from measurements.models import Measure, Unit
+from measurements.models import Measure, RareEvent, Unit
 from measurements.periods import Completeness, completeness_for, measure_months, month_in_progress
 from measurements.phases import phases_for
 from measurements.series import monthly_totals
@@ -119,8 +119,8 @@ class Dashboard:
 def department_dashboard(department, *, year: int, today: dt.date, kind: str | None = None) -> Dashboard:
     """Everything the department dashboard and the board show, for `department` in `year`.
 
-    `kind="run"` shows every chart as a run chart. Queries: the status row's plus four (three when every chart
-    is remembered, see `dashboards.chart_cache`), whatever the data size.
+    `kind="run"` shows every chart as a run chart. Queries: the status row's plus five (three when every chart
+    is remembered, see `dashboards.chart_cache`), whatever the data size and the measures' units.
     """
     scope = Department.objects.filter(pk=department.pk)
     [row] = status.department_rows(scope, year=year, today=today)
@@ -158,6 +158,12 @@ def department_dashboard(department, *, year: int, today: dt.date, kind: str | N
     missing = [entry.measure.pk for entry, *_rest, key in planned if key not in remembered]
     totals = monthly_totals(Measure.objects.filter(pk__in=missing)) if missing else {}
     phases = phases_for(missing) if missing else {}
+    # Rare-event measures' events in one query beside the totals (not one per measure): the page's queries do not
+    # depend on how many measures of which unit it shows.
+    events: dict[int, list] = {}
+    if missing:
+        for event in RareEvent.objects.filter(measure_id__in=missing).order_by("date", "id"):
+            events.setdefault(event.measure_id, []).append(event)
     fresh = {}
     for entry, chosen, months, actions, key in planned:
         measure = entry.measure
@@ -172,6 +178,7 @@ def department_dashboard(department, *, year: int, today: dt.date, kind: str | N
                 kind=chosen,
                 phases=phases[measure.pk],
                 provisional=month_in_progress(measure, today=today),
+                events=events.get(measure.pk, []) if measure.unit == Unit.EVENTS else None,
             )
             if key is not None:
                 fresh[key] = chart

@@ -68,21 +68,7 @@ def team_goal(team: LocalTeam | None, *, year: int, today: dt.date) -> GoalResul
     """Mål 2: the department has established a local team in the first quarter of 2026.
 
     For later years the plan sets no deadline: the status says whether the team exists, and since when."""
-    if year > TEAM_GOAL_YEAR:
-        if team is None or team.established_on > dt.date(year, 12, 31):
-            return GoalResult(
-                GoalState.NOT_YET, _("Intet team"), _("Ingen frist i planen for %(year)d") % {"year": year}
-            )
-        return GoalResult(
-            GoalState.MET, _("Teamet findes"), _("Etableret %(date)s") % {"date": _date(team.established_on)}
-        )
-    deadline = Quarter(year, 1).end
-    if team is None:
-        state = GoalState.OVERDUE if today > deadline else GoalState.NOT_YET
-        return GoalResult(state, _("Intet team"), _("Frist: %(date)s") % {"date": _date(deadline)})
-    if team.established_on <= deadline:
-        return GoalResult(GoalState.MET, _("Etableret i 1. kvartal"), _date(team.established_on))
-    return GoalResult(GoalState.OVERDUE, _("Etableret senere"), _date(team.established_on))
+    return _team_goal(team.established_on if team is not None else None, year, today, get_language())
 
 
 def selection_goal(*, selected: int, followed: int, year: int, today: dt.date) -> GoalResult:
@@ -91,6 +77,30 @@ def selection_goal(*, selected: int, followed: int, year: int, today: dt.date) -
     `selected` and `followed` count the department's local selections only: its part in the cross-hospital
     recommendation is a goal of its own (NSR plan) and never counts here.
     """
+    return _selection_goal(selected, followed, year, today, get_language())
+
+
+# The goals depend only on a few small values and the language: each distinct answer is built (and translated)
+# once, not once per department (750 departments at national scale share a handful of answers).
+@functools.lru_cache(maxsize=1024)
+def _team_goal(established_on: dt.date | None, year: int, today: dt.date, language: str | None) -> GoalResult:
+    if year > TEAM_GOAL_YEAR:
+        if established_on is None or established_on > dt.date(year, 12, 31):
+            return GoalResult(
+                GoalState.NOT_YET, _("Intet team"), _("Ingen frist i planen for %(year)d") % {"year": year}
+            )
+        return GoalResult(GoalState.MET, _("Teamet findes"), _("Etableret %(date)s") % {"date": _date(established_on)})
+    deadline = Quarter(year, 1).end
+    if established_on is None:
+        state = GoalState.OVERDUE if today > deadline else GoalState.NOT_YET
+        return GoalResult(state, _("Intet team"), _("Frist: %(date)s") % {"date": _date(deadline)})
+    if established_on <= deadline:
+        return GoalResult(GoalState.MET, _("Etableret i 1. kvartal"), _date(established_on))
+    return GoalResult(GoalState.OVERDUE, _("Etableret senere"), _date(established_on))
+
+
+@functools.lru_cache(maxsize=1024)
+def _selection_goal(selected: int, followed: int, year: int, today: dt.date, language: str | None) -> GoalResult:
     if selected > MAX_SELECTIONS:
         return GoalResult(
             GoalState.NOT_YET,
@@ -396,7 +406,10 @@ def measure_summaries(departments, *, year: int, today: dt.date):
     if not facts:
         return {}, loader, {}
     sections: dict[int, list[int]] = {}
-    through = Initiative.sections.through.objects.filter(initiative__in=counted.values("initiative_id"))
+    # The sections of the year's counted initiatives (a join on the initiatives, not again over every measure).
+    through = Initiative.sections.through.objects.filter(
+        initiative__year=year, initiative__department__in=departments.values("pk")
+    ).exclude(initiative__status=Initiative.Status.STOPPED)
     for initiative_id, section_id in through.values_list("initiative_id", "section_id").order_by("section_id"):
         sections.setdefault(initiative_id, []).append(section_id)
     language = get_language()

@@ -648,6 +648,19 @@ def _short(text: str, width: int = 32) -> str:
     return textwrap.shorten(text, width=width, placeholder="…")
 
 
+#: A tiltag's label above the chart: wrapped into at most this many lines of this many characters; the full text is
+#: on hover (the label's own hover text and the marker's).
+LABEL_WIDTH, LABEL_LINES = 24, 3
+
+
+def action_label(text: str) -> str:
+    """The tiltag's text wrapped for its label (escaped line by line, joined by the module's own ``<br>``)."""
+    lines = textwrap.wrap(" ".join(str(text).split()), width=LABEL_WIDTH) or [""]
+    if len(lines) > LABEL_LINES:
+        lines = [*lines[: LABEL_LINES - 1], _short(" ".join(lines[LABEL_LINES - 1 :]), width=LABEL_WIDTH)]
+    return "<br>".join(plotly_text(line) for line in lines)
+
+
 def _scatter(**trace) -> dict:
     """A plotly scatter trace as a plain dict: what `go.Scatter(...).to_plotly_json()` gives, without plotly's
     validation machinery, which cost ~0.1 s per figure (`tests/measurements/test_chart_figures.py` checks that
@@ -687,6 +700,7 @@ def build_figure(
     Besides the values, centre, limits and target it draws the team's phases (a labelled line at each split, the
     frozen baseline's end, excluded months as hollow points), point notes (small marks, note on hover) and the
     month in progress (a hollow point labelled *foreløbig*, outside every analysis)."""
+    actions = list(actions)
     months = [p.month for p in points]
     x = [m.isoformat() for m in months]
     labels = [plotly_text(format_month(m, "N Y")) for m in months]
@@ -854,9 +868,10 @@ def build_figure(
     shapes, annotations = _action_marks(fig, months=months, result=result, target=target, actions=actions)
     phase_shapes, phase_annotations = _phase_marks(months=months, phases=phases)
     shapes, annotations = shapes + phase_shapes, annotations + phase_annotations
+    label_lines = max((note["text"].count("<br>") + 1 for note in annotations), default=0)
     fig.update_layout(
         separators=",.",
-        margin={"l": 56, "r": 16, "t": 40 if annotations else 16, "b": 8},
+        margin={"l": 56, "r": 16, "t": 16 + 15 * (label_lines + 1) if annotations else 16, "b": 8},
         autosize=True,
         hovermode="closest",
         showlegend=True,
@@ -872,7 +887,10 @@ def build_figure(
             "showgrid": False,
             "automargin": True,
             "linecolor": "#d8dde6",
-            "range": _x_range(months + ([provisional.month] if provisional is not None else [])),
+            "range": _x_range(
+                months + ([provisional.month] if provisional is not None else []),
+                later=[a.date for a in actions_after(actions, months)],
+            ),
         },
         yaxis={
             "title": {"text": plotly_text(axis_title(measure))},
@@ -939,20 +957,32 @@ def _every_kth(items: list) -> list:
     return items[::step]
 
 
-def _x_range(months: list[dt.date]) -> list[str] | None:
+def _x_range(months: list[dt.date], *, later: Sequence[dt.date] = ()) -> list[str] | None:
+    """The charted months with half a month either side, stretched to a tiltag dated after the last month."""
     if not months:
         return None
     start = months[0] - dt.timedelta(days=15)
-    end = months[-1] + dt.timedelta(days=15)
+    end = max([months[-1] + dt.timedelta(days=15), *(day + dt.timedelta(days=5) for day in later)])
     return [start.isoformat(), end.isoformat()]
 
 
+def actions_after(actions: Iterable, months: Sequence[dt.date]) -> list:
+    """Tiltag dated after the last charted month (the month in progress, which no dashboard chart draws yet)."""
+    if not months:
+        return []
+    return [a for a in actions if a.date.replace(day=1) > months[-1]]
+
+
 def _action_marks(fig, *, months, result, target, actions) -> tuple[list[dict], list[dict]]:
-    """Vertical line + labelled marker per action within the charted months (hover shows the full text)."""
+    """Vertical line + labelled marker per action from the first charted month on (hover shows the full text).
+
+    A tiltag dated after the last charted month (this month's, on a chart that ends with the last complete month)
+    is drawn too: the x axis is stretched to it (see `_x_range`), so a change made this month shows on every chart.
+    """
     if not months:
         return [], []
-    first, last = months[0], months[-1]
-    shown = [a for a in actions if first <= a.date.replace(day=1) <= last]
+    first = months[0]
+    shown = [a for a in actions if first <= a.date.replace(day=1)]
     if not shown:
         return [], []
     heights = [p.y for p in result.points if p.y is not None]
@@ -960,6 +990,7 @@ def _action_marks(fig, *, months, result, target, actions) -> tuple[list[dict], 
     if target is not None:
         heights.append(target)
     top = max(heights) if heights else 1.0
+    middle = months[0] + (months[-1] - months[0]) / 2
     fig.add_trace(
         _scatter(
             x=[a.date.isoformat() for a in shown],
@@ -992,11 +1023,14 @@ def _action_marks(fig, *, months, result, target, actions) -> tuple[list[dict], 
             "y": 1,
             "yref": "paper",
             "yanchor": "bottom",
-            "yshift": 2 + 15 * (index % 2),
-            "text": plotly_text(_short(a.text)),
+            "yshift": 2,
+            # A label reads away from the nearer edge, so none is cut at the chart's side.
+            "xanchor": "left" if a.date <= middle else "right",
+            "text": action_label(a.text),
+            "hovertext": plotly_text(f"{date_format(a.date, 'j. F Y')}: {a.text}"),
             "showarrow": False,
             "font": {"color": COLOURS["action"], "size": 11},
         }
-        for index, a in enumerate(shown)
+        for a in shown
     ]
     return shapes, annotations

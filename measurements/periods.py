@@ -76,6 +76,11 @@ class Completeness(PresentOfExpected):
     present: int
     missing_months: tuple[dt.date, ...]  # months with at least one slot missing, newest first
 
+    @property
+    def missing_oldest_first(self) -> tuple[dt.date, ...]:
+        """The missing months as documents list them: in calendar order."""
+        return tuple(sorted(self.missing_months))
+
 
 def completeness_for(measures, *, today: dt.date) -> dict[int, Completeness]:
     """Completeness per measure id, in a fixed number of queries for any number of measures and months.

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from pptx import Presentation
 from pptx.dml.color import RGBColor
+from pptx.enum.text import PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
 BRAND = RGBColor(0x00, 0x5A, 0x8C)
@@ -21,6 +22,9 @@ STATE_COLOURS = {
     "overdue": RGBColor(0xA4, 0x26, 0x2C),
 }
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
+#: The default template's "Title Only" layout: each slide's title sits in the layout's title placeholder, so it is
+#: the slide's title for screen readers, the outline view and PowerPoint's accessibility checker.
+TITLE_ONLY = 5
 
 
 def _text(slide, left, top, width, height, text, *, size=14, bold=False, colour=INK):
@@ -38,8 +42,27 @@ def _text(slide, left, top, width, height, text, *, size=14, bold=False, colour=
     return box
 
 
+def _slide(prs):
+    return prs.slides.add_slide(prs.slide_layouts[TITLE_ONLY])
+
+
 def _header(slide, title: str, subtitle: str, footer: str) -> None:
-    _text(slide, Inches(0.5), Inches(0.3), Inches(12.3), Inches(0.8), title, size=28, bold=True, colour=BRAND)
+    placeholder = slide.shapes.title
+    placeholder.left, placeholder.top, placeholder.width, placeholder.height = (
+        Inches(0.5),
+        Inches(0.3),
+        Inches(12.3),
+        Inches(0.8),
+    )
+    frame = placeholder.text_frame
+    frame.word_wrap = True
+    frame.text = title
+    for paragraph in frame.paragraphs:
+        paragraph.alignment = PP_ALIGN.LEFT
+        for run in paragraph.runs:
+            run.font.size = Pt(28)
+            run.font.bold = True
+            run.font.color.rgb = BRAND
     _text(slide, Inches(0.5), Inches(1.0), Inches(12.3), Inches(0.5), subtitle, size=16, colour=MUTED)
     _text(slide, Inches(0.5), Inches(7.0), Inches(12.3), Inches(0.4), footer, size=10, colour=MUTED)
 
@@ -55,7 +78,7 @@ def _cell(cell, text: str, *, size: int, bold=False, colour=INK) -> None:
 
 
 def _overview(prs, ctx) -> None:
-    slide = prs.slides.add_slide(prs.slide_layouts[6])
+    slide = _slide(prs)
     totals = ctx["totals"]
     title = ctx["meeting"].title if ctx["meeting"] and ctx["meeting"].title else ctx["kind_title"]
     footer = f"{ctx['quarter'].label} · {_('Data til og med')} {ctx['data_until_label']} · {ctx['built_label']}"
@@ -92,7 +115,7 @@ def _overview(prs, ctx) -> None:
 
 
 def _department(prs, ctx, entry) -> None:
-    slide = prs.slides.add_slide(prs.slide_layouts[6])
+    slide = _slide(prs)
     row, section = entry["row"], entry["section"]
     initiative = section.initiative
     footer = f"{ctx['quarter'].label} · {_('Data til og med')} {ctx['data_until_label']} · {ctx['built_label']}"

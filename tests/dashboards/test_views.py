@@ -365,3 +365,28 @@ def test_pages_with_new_kinds_and_phases_take_as_many_queries_for_small_and_larg
     assert sorted(kinds.values()) == sorted(["pp", "pp", "run", "p", "pp", "c", "i"])
     split = next(c for c in response.context["dashboard"].cards if c.measure.pk == large[0].pk)
     assert len(split.chart.result.parts) == 2 and split.chart.result.exclude == (1,)
+
+
+# --- issue 16.6: a tiltag of this month on every chart ------------------------------------------------------------
+
+
+def _tiltag_notes(figure):
+    marker = next(trace for trace in figure["data"] if trace["name"] == "Tiltag")
+    return [row[1] for row in marker["customdata"]], figure["layout"]["annotations"]
+
+
+@pytest.mark.parametrize("page", ["dashboards:department_dashboard", "dashboards:board"])
+def test_tiltag_dated_this_month_shows_on_dashboard_and_board_charts(client_for, leder, home, page):
+    _initiative, [measure] = _fill(home, months=4)
+    today = timezone.localdate()
+    text = "Ny tjekliste på stuegang for alle patienter med kateter fra i dag"
+    ActionFactory(initiative=measure.initiative, date=today, text=text)
+    response = client_for(leder).get(reverse(page, args=[home.pk]))
+    [card] = response.context["dashboard"].cards
+    texts, notes = _tiltag_notes(card.chart.figure)
+    assert texts == ["Ny instruks på tavlen", text]
+    assert card.chart.figure["layout"]["xaxis"]["range"][1] >= today.isoformat()
+    # The label is readable in full: wrapped on lines, every word there, and the whole text on hover.
+    label = notes[1]["text"]
+    assert label.replace("<br>", " ") == text and "<br>" in label
+    assert today.strftime("%Y") in notes[1]["hovertext"] and text in notes[1]["hovertext"]

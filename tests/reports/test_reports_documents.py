@@ -164,3 +164,36 @@ def test_approving_a_quarter_rebuilds_its_quality_team_report(home, leder, djang
         quarter_approve(department=home, quarter=quarter, seen=dataquality.quarter_stamp(home.pk, quarter), by=leder)
     callbacks[0]()  # the approval is committed: reports reacts
     assert Report.objects.get().status == Report.Status.PENDING  # asked to be built again
+
+
+def test_inspiration_slides_put_each_title_in_the_layouts_title_placeholder(home, away):
+    """Issue 16.12: the title is the slide's title (outline, screen readers), not a loose text box."""
+    quarter = report_quarter()
+    cross = CrossHospitalSelectionFactory(year=quarter.year, recommendation=RecommendationFactory(title="Medicin hjem"))
+    measure_department(home, recommendation=cross.recommendation)
+    measure_department(away, recommendation=cross.recommendation, team_member_name="Ulla")
+    meeting = MeetingFactory(date=quarter.end - dt.timedelta(days=10), title="Inspirationsmøde 2")
+    report = Report(kind=Report.Kind.INSPIRATION, period=str(quarter), meeting=meeting)
+
+    built = build_documents(report, progress=no_progress, built_at=BUILT_AT)
+
+    slides = list(Presentation(io.BytesIO(built.files["pptx"][1])).slides)
+    assert [slide.slide_layout.name for slide in slides] == ["Title Only"] * 3
+    titles = [slide.shapes.title.text for slide in slides]
+    assert titles[0] == "Inspirationsmøde 2"
+    assert sorted(titles[1:]) == sorted([home.name, away.name])
+    assert all(slide.shapes.title.is_placeholder for slide in slides)
+
+
+def test_quality_team_report_lists_missing_months_oldest_first(home):
+    _initiative, measure = measure_department(home)
+    months = sorted(measure.measurements.values_list("month", flat=True))
+    older, newer = months[3], months[10]
+    measure.measurements.filter(month__in=[older, newer]).delete()
+    report = Report(kind=Report.Kind.QUALITY_TEAM, department=home, period=str(report_quarter()))
+
+    built = build_documents(report, progress=no_progress, built_at=BUILT_AT)
+
+    text = squash("\n".join(pdf_pages(built.files["pdf"][1])))
+    listed = f"Mangler: {date_format(older, 'F Y')}, {date_format(newer, 'F Y')}."
+    assert listed in text
