@@ -26,7 +26,7 @@ from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from core.months import format_month
+from core.months import format_month, month_range
 
 from . import spc
 from .models import Measure, Unit
@@ -85,6 +85,10 @@ def unit_kinds(measure) -> tuple[str, ...]:
     if measure.unit == Unit.EVENTS and measure.per_section:
         return ("t",)
     return KINDS_BY_UNIT[measure.unit]
+
+
+def is_event_chart(measure) -> bool:
+    return measure.unit == Unit.EVENTS
 
 
 def higher_is_better(measure) -> bool:
@@ -411,6 +415,12 @@ def build_figure(measure, *, points: Sequence[SeriesPoint], result: spc.ChartRes
     is_run = result.kind == "run"
     runs_signal = result.runs_signal
     fig = _Figure()
+    # Rare events are drawn at their dates: the axis still counts months.
+    tick_months = (
+        month_range(months[0].replace(day=1), months[-1].replace(day=1))
+        if is_event_chart(measure) and months
+        else months
+    )
 
     # Centre line (median for run charts), red and dashed when the runs analysis signals (as qicharts2 draws it).
     fig.add_trace(
@@ -516,8 +526,8 @@ def build_figure(measure, *, points: Sequence[SeriesPoint], result: spc.ChartRes
         xaxis={
             "type": "date",
             "tickmode": "array",
-            "tickvals": _every_kth(x),
-            "ticktext": [tick_label(m) for m in _every_kth(months)],
+            "tickvals": [m.isoformat() for m in _every_kth(tick_months)],
+            "ticktext": [tick_label(m) for m in _every_kth(tick_months)],
             "showgrid": False,
             "automargin": True,
             "linecolor": "#d8dde6",
