@@ -74,6 +74,7 @@ class MeasureLine:
     missing: int
     missing_months: tuple
     last_month_missing: bool
+    present: int = 0
 
 
 @login_required
@@ -94,6 +95,7 @@ def mine(request):
             missing=result.missing,
             missing_months=result.missing_months,
             last_month_missing=last_month in result.missing_months,
+            present=result.present,
         )
         department = measure.initiative.department
         groups.setdefault(department, OrderedDict()).setdefault(measure.initiative, []).append(line)
@@ -319,6 +321,8 @@ def _grid_context(request, measure, *, shown: int, today, chart=True) -> dict:
         **_grid_unit(measure),
         "may_approve": may_approve(request.user, measure.initiative.department_id),
         "report_month": last_complete_month(today),
+        # The skip link's target: the first field of the newest open month.
+        "first_field": next((f"n-{row.key}-{row.cells[0].key}" for row in rows if not row.locked and row.cells), None),
     }
     if chart:
         context.update(_chart_context(measure, values=list(values.values()), actions=context["actions"], today=today))

@@ -38,7 +38,7 @@ def test_leder_sets_up_team_selection_and_measure_and_noegle_finds_it(fresh_ort,
 
     # Establish the team and add noegle as tovholder (added through htmx, without a page load).
     page.get_by_role("link", name="Etablér teamet").click()
-    page.fill("#id_established_on", "2026-02-10")
+    page.fill("#id_established_on", "10.02.2026")
     page.get_by_role("button", name="Etablér teamet").click()
     assert "Teamet er etableret." in _main(page)
     assert "Teamet har ingen tovholder" in _main(page)
@@ -88,7 +88,7 @@ def test_leder_sets_up_team_selection_and_measure_and_noegle_finds_it(fresh_ort,
     page.fill("#id_data_source", "Sundhedsplatformen, udtræk")
     page.select_option("#id_direction", "lower")
     page.fill("#id_target", "15")
-    page.fill("#id_start_month", "2027-01")
+    page.fill("#id_start_month", "januar 2027")
     page.select_option("#id_responsible", label="Nanna (nøgleperson, demo)")
     screenshot("workspace-5-measure-form")
     page.get_by_role("button", name="Opret målingen").click()
