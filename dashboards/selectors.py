@@ -20,7 +20,7 @@ from initiatives.models import Action, Initiative, StatusChange
 from measurements import charts
 from measurements.models import Measure, Unit
 from measurements.periods import Completeness, completeness_for, measure_months
-from measurements.series import monthly_totals
+from measurements.series import events_by_measure, monthly_totals
 
 from . import chart_cache
 
@@ -36,6 +36,8 @@ def format_value(measure, value: float | None) -> str:
     if measure.unit == Unit.RATE:
         suffix = f" {charts.rate_suffix(measure)}" if measure.rate_per > 1 else ""
         return f"{floatformat(value, 2)}{suffix}"
+    if measure.unit == Unit.MEAN:
+        return floatformat(value, 1)
     return floatformat(value, 0)
 
 
@@ -58,7 +60,11 @@ class MeasureCard:
     @property
     def latest_text(self) -> str:
         latest = self.chart.latest
-        return format_value(self.measure, latest.value if latest else None)
+        text = format_value(self.measure, latest.value if latest else None)
+        if latest and self.measure.unit == Unit.EVENTS:  # the newest event: the time or opportunities before it
+            template = _("%(n)s dage siden forrige hændelse") if self.chart.kind == "t" else _("%(n)s muligheder")
+            return template % {"n": text}
+        return text
 
     @property
     def target_text(self) -> str:
@@ -142,6 +148,7 @@ def department_dashboard(department, *, year: int, today: dt.date, kind: str | N
     remembered = chart_cache.get_many(key for *_rest, key in planned)
     missing = [entry.measure.pk for entry, *_rest, key in planned if key not in remembered]
     totals = monthly_totals(Measure.objects.filter(pk__in=missing)) if missing else {}
+    events = events_by_measure([entry.measure for entry, *_rest in planned if entry.measure.pk in set(missing)])
     fresh = {}
     for entry, chosen, months, actions, key in planned:
         measure = entry.measure
@@ -149,7 +156,12 @@ def department_dashboard(department, *, year: int, today: dt.date, kind: str | N
             chart = chart_cache.for_measure(remembered[key], measure)
         else:
             chart = charts.chart_for_measure(
-                measure, months=months, values=totals.get(measure.pk, ()), actions=actions, kind=chosen
+                measure,
+                months=months,
+                values=totals.get(measure.pk, ()),
+                actions=actions,
+                kind=chosen,
+                events=events.get(measure.pk),
             )
             if key is not None:
                 fresh[key] = chart

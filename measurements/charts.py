@@ -254,10 +254,7 @@ def chart_for_measure(
     """
     months = list(months)
     kind = kind or default_kind(measure)
-    if measure.unit == Unit.EVENTS:
-        points = event_series(measure, months=months, events=events, kind=kind)
-    else:
-        points = monthly_series(measure, months=months, values=values)
+    points = chart_points(measure, months=months, values=values, events=events, kind=kind)
     result = analyse(measure, points, kind=kind)
     return MeasureChart(
         measure=measure,
@@ -269,6 +266,22 @@ def chart_for_measure(
         direction=signal_direction(measure, result),
         figure=build_figure(measure, points=points, result=result, actions=actions),
     )
+
+
+def chart_points(
+    measure,
+    *,
+    months: Sequence[dt.date],
+    values: Iterable | None,
+    events: Iterable | None = None,
+    kind: str | None = None,
+) -> list[SeriesPoint]:
+    """What a chart of `kind` plots for the measure: its monthly series, or for a rare-event measure one point per
+    event (`event_series`). Every caller that analyses a measure (pages, status, reports) goes through here."""
+    kind = kind or default_kind(measure)
+    if measure.unit == Unit.EVENTS:
+        return event_series(measure, months=months, events=events, kind=kind)
+    return monthly_series(measure, months=months, values=values)
 
 
 def event_series(measure, *, months: Sequence[dt.date], events: Iterable | None, kind: str) -> list[SeriesPoint]:

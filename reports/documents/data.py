@@ -13,6 +13,7 @@ from initiatives.models import Action, Initiative
 from measurements.charts import MeasureChart, chart_for_measure
 from measurements.models import Measure, Measurement, Unit
 from measurements.periods import Completeness, completeness_for, measure_months
+from measurements.series import events_by_measure
 
 #: Outcome measures first, then process, then balancing measures (as the team reads them).
 _KIND_ORDER = Case(
@@ -66,7 +67,7 @@ def initiative_sections(initiatives, *, as_of: dt.date, quarter: Quarter | None 
     if not order:
         return []
     values = Measurement.objects.filter(month__lt=as_of.replace(day=1)).only(
-        "id", "measure_id", "section_id", "month", "numerator", "denominator"
+        "id", "measure_id", "section_id", "month", "numerator", "denominator", "mean", "sd"
     )
     loaded = {
         initiative.pk: initiative
@@ -85,6 +86,8 @@ def initiative_sections(initiatives, *, as_of: dt.date, quarter: Quarter | None 
         )
     }
     completeness = completeness_for(Measure.objects.filter(initiative__in=order), today=as_of)
+    # rare-event measures' dates: one query, and none when no measure records rare events
+    events = events_by_measure([m for initiative in loaded.values() for m in initiative.measures.all()])
     sections = []
     for pk in order:
         initiative = loaded[pk]
@@ -96,6 +99,7 @@ def initiative_sections(initiatives, *, as_of: dt.date, quarter: Quarter | None 
                 months=measure_months(measure, today=as_of),
                 values=measure.measurements.all(),
                 actions=actions,
+                events=events.get(measure.pk),
             )
             measures.append(
                 MeasureSection(
