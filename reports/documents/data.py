@@ -13,7 +13,7 @@ from initiatives.models import Action, Initiative
 from measurements.charts import MeasureChart, chart_for_measure
 from measurements.models import Measure, Measurement, Unit
 from measurements.periods import Completeness, completeness_for, measure_months
-from measurements.series import events_by_measure
+from measurements.series import events_by_measure, monthly_series
 
 #: Outcome measures first, then process, then balancing measures (as the team reads them).
 _KIND_ORDER = Case(
@@ -58,6 +58,18 @@ class InitiativeSection:
         with_data = [m for m in self.measures if m.has_data]
         ranked = sorted(with_data or self.measures, key=lambda m: m.measure.kind == Measure.Kind.BALANCING)
         return ranked[0] if ranked else None
+
+
+def _quarter_points(measure, chart: MeasureChart, quarter: Quarter | None, *, as_of: dt.date) -> list:
+    """The quarter's months of the measure. A rare-event chart has a point per event, so its table shows the
+    months' numbers of events instead (from the prefetched values, no query)."""
+    if quarter is None:
+        return []
+    if measure.unit == Unit.EVENTS:
+        due = set(measure_months(measure, today=as_of))
+        months = [month for month in quarter.months if month in due]
+        return monthly_series(measure, months=months, values=measure.measurements.all())
+    return [p for p in chart.points if p.month in quarter.months]
 
 
 def initiative_sections(initiatives, *, as_of: dt.date, quarter: Quarter | None = None) -> list[InitiativeSection]:
@@ -106,7 +118,7 @@ def initiative_sections(initiatives, *, as_of: dt.date, quarter: Quarter | None 
                     measure=measure,
                     chart=chart,
                     completeness=completeness.get(measure.pk),
-                    quarter_points=[p for p in chart.points if quarter and p.month in quarter.months],
+                    quarter_points=_quarter_points(measure, chart, quarter, as_of=as_of),
                 )
             )
         sections.append(

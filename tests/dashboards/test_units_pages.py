@@ -111,3 +111,19 @@ def test_report_sections_read_events_in_one_query(home, django_assert_max_num_qu
         sections = initiative_sections(initiatives, as_of=as_of)
     kinds = sorted(m.chart.kind for section in sections for m in section.measures)
     assert kinds == ["t", "t", "t", "xbar", "xbar"]
+
+
+def test_report_quarter_table_of_a_rare_event_measure_lists_its_months(home):
+    from core.quarters import Quarter
+    from initiatives.models import Initiative
+    from reports.documents.data import initiative_sections
+
+    _fill(home, months=14)
+    end = last_complete_month(timezone.localdate())
+    quarter = Quarter(end.year, (end.month - 1) // 3 + 1)
+    as_of = add_months(end, 1)
+    [section] = initiative_sections(list(Initiative.objects.filter(department=home)), as_of=as_of, quarter=quarter)
+    by_unit = {m.measure.unit: m for m in section.measures}
+    rows = by_unit[Unit.EVENTS].quarter_points
+    assert [p.month for p in rows] == [m for m in quarter.months if m <= end]
+    assert {p.numerator for p in rows} == {2}

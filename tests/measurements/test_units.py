@@ -440,3 +440,34 @@ def test_import_refuses_bad_event_rows(events, sections, noegle):
     ]
     assert preview.skipped == 1  # a blank row (a template row left empty)
     assert not Measurement.objects.exists()
+
+
+# --- definitions ----------------------------------------------------------------------------------------------------
+
+
+def test_rare_event_measure_must_say_higher_is_better(initiative, leder):
+    from measurements import definitions
+    from measurements.models import Measure
+
+    with pytest.raises(ValidationError) as caught:
+        definitions.measure_create(
+            initiative=initiative,
+            definition=definitions.MeasureDefinition(
+                name="Genanlagt kateter", numerator_definition="Datoen for hver hændelse", unit=Unit.EVENTS
+            ),
+            by=leder,
+        )
+    assert "Højere er bedre" in caught.value.message_dict["direction"][0]
+    assert not Measure.objects.filter(name="Genanlagt kateter").exists()
+    measure = definitions.measure_create(
+        initiative=initiative,
+        definition=definitions.MeasureDefinition(
+            name="Genanlagt kateter",
+            numerator_definition="Datoen for hver hændelse",
+            unit=Unit.EVENTS,
+            direction="higher",
+        ),
+        by=leder,
+    )
+    expected_kinds = ("t",) if measure.per_section else ("t", "g")
+    assert (measure.unit, measure.direction, charts.kinds_for(measure)) == ("events", "higher", expected_kinds)
