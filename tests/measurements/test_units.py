@@ -471,3 +471,52 @@ def test_rare_event_measure_must_say_higher_is_better(initiative, leder):
     )
     expected_kinds = ("t",) if measure.per_section else ("t", "g")
     assert (measure.unit, measure.direction, charts.kinds_for(measure)) == ("events", "higher", expected_kinds)
+
+
+# --- properties -----------------------------------------------------------------------------------------------------
+
+
+def test_pool_of_any_split_is_the_sd_of_the_whole():
+    """However the observations are split over sections, pooling gives the mean and SD of them all."""
+    import statistics
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=200, deadline=None)
+    @given(
+        st.lists(
+            st.lists(st.floats(min_value=0, max_value=1000, allow_nan=False), min_size=1, max_size=8),
+            min_size=1,
+            max_size=5,
+        )
+    )
+    def check(groups):
+        summaries = [(len(g), statistics.fmean(g), statistics.stdev(g) if len(g) > 1 else None) for g in groups]
+        n, m, s = pool(summaries)
+        raw = [x for g in groups for x in g]
+        assert n == len(raw)
+        assert m == pytest.approx(statistics.fmean(raw), rel=1e-9, abs=1e-9)
+        if len(raw) > 1:
+            assert s == pytest.approx(statistics.stdev(raw), rel=1e-6, abs=1e-6)
+        else:
+            assert s is None
+
+    check()
+
+
+def test_import_reads_an_xlsx_date_cell_as_one_event(events, sections, noegle):
+    import io
+
+    from openpyxl import Workbook
+
+    from measurements.imports import preview_import
+
+    workbook = Workbook()
+    workbook.active.append(["measure", "section", "month", "numerator", "events", "opportunities"])
+    workbook.active.append(["ORT-E", "s1", "2026-10", None, dt.datetime(2026, 10, 7), 55])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    preview = preview_import(data=buffer.getvalue(), by=noegle, today=TODAY)
+    assert preview.problems == []
+    assert [(row.numerator, row.events) for row in preview.rows] == [(1, ((dt.date(2026, 10, 7), 55),))]
