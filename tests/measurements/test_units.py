@@ -520,3 +520,14 @@ def test_import_reads_an_xlsx_date_cell_as_one_event(events, sections, noegle):
     preview = preview_import(data=buffer.getvalue(), by=noegle, today=TODAY)
     assert preview.problems == []
     assert [(row.numerator, row.events) for row in preview.rows] == [(1, ((dt.date(2026, 10, 7), 55),))]
+
+
+def test_stale_events_save_is_a_conflict_and_changes_nothing(events, sections, noegle, leder):
+    from measurements.services import MeasurementConflict
+
+    record(events, section=sections[0], events="3", by=noegle)
+    record(events, section=sections[0], events="3, 9", version=1, by=leder)
+    with pytest.raises(MeasurementConflict) as caught:
+        record(events, section=sections[0], events="3, 12", version=1, by=noegle)  # saw version 1: stale
+    assert "2 hændelser" in caught.value.message
+    assert sorted(RareEvent.objects.values_list("date", flat=True)) == [dt.date(2026, 10, 3), dt.date(2026, 10, 9)]
