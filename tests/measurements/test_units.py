@@ -531,3 +531,23 @@ def test_stale_events_save_is_a_conflict_and_changes_nothing(events, sections, n
         record(events, section=sections[0], events="3, 12", version=1, by=noegle)  # saw version 1: stale
     assert "2 hændelser" in caught.value.message
     assert sorted(RareEvent.objects.values_list("date", flat=True)) == [dt.date(2026, 10, 3), dt.date(2026, 10, 9)]
+
+
+def test_grid_htmx_save_returns_the_row_with_the_event_chart(client, department_events, noegle, _today):
+    client.force_login(noegle)
+    response = client.post(
+        f"/maalinger/{department_events.pk}/maaned/2026-10/",
+        {"e-0": "2, 16", "o-0": "120; 80"},
+        headers={"HX-Request": "true"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'value="2, 16"' in html and 'value="120, 80"' in html and "Gemt" in html
+    assert 'id="chart-panel"' in html and "T-kontroldiagram" in html
+    refused = client.post(
+        f"/maalinger/{department_events.pk}/maaned/2026-11/",
+        {"e-0": "2", "o-0": "1,5"},  # a comma separates numbers here: two numbers for one date
+        headers={"HX-Request": "true"},
+    )
+    assert "Skriv ét tal pr. dato (1 datoer, 2 tal), eller lad feltet være tomt." in refused.content.decode()
+    assert list(RareEvent.objects.values_list("date", flat=True)) == [dt.date(2026, 10, 2), dt.date(2026, 10, 16)]
