@@ -37,6 +37,8 @@ def format_value(measure, value: float | None) -> str:
     if measure.unit == Unit.RATE:
         suffix = f" {charts.rate_suffix(measure)}" if measure.rate_per > 1 else ""
         return f"{floatformat(value, 2)}{suffix}"
+    if measure.unit == Unit.MEAN:
+        return floatformat(value, 1)
     return floatformat(value, 0)
 
 
@@ -59,7 +61,11 @@ class MeasureCard:
     @property
     def latest_text(self) -> str:
         latest = self.chart.latest
-        return format_value(self.measure, latest.value if latest else None)
+        text = format_value(self.measure, latest.value if latest else None)
+        if latest and self.measure.unit == Unit.EVENTS:  # the newest event: the time or opportunities before it
+            template = _("%(n)s dage siden forrige hændelse") if self.chart.kind == "t" else _("%(n)s muligheder")
+            return template % {"n": text}
+        return text
 
     @property
     def target_text(self) -> str:
