@@ -168,7 +168,9 @@ class WriteRow(Schema):
 
 
 class WriteRequest(Schema):
-    month: str = Field(description="YYYY-MM: every row is a value of this month", pattern=r"^\d{4}-\d{2}$")
+    month: str = Field(
+        description="YYYY-MM: every row is a value of this month", pattern=r"^(20[0-9][0-9]|2100)-(0[1-9]|1[0-2])$"
+    )
     rows: list[WriteRow] = Field(min_length=1)
 
 
