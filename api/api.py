@@ -27,10 +27,10 @@ from departments.access import ScopedNotFound, get_scoped_or_404, is_system_user
 from departments.models import Department, Section
 from goals.status import department_rows, visible_departments
 from initiatives.models import Initiative
-from measurements import charts, spc
+from measurements import charts
 from measurements.models import Measure, Measurement
 from measurements.periods import measure_months, measure_slots
-from measurements.series import display_value, monthly_series, monthly_totals
+from measurements.series import display_value, monthly_totals
 from reports.models import Report
 
 from . import schemas as s
@@ -353,18 +353,23 @@ def measure(request, pk: PK):
 )
 def analysis(request, pk: PK):
     measure = get_scoped_or_404(Measure.objects.visible_to(request.user).select_related("initiative"), pk=pk)
-    months = measure_months(measure, today=timezone.localdate())
-    values = monthly_totals(Measure.objects.filter(pk=measure.pk)).get(measure.pk, ())
-    points = monthly_series(measure, months=months, values=values)
-    kind = charts.default_kind(measure)
-    result = charts.analyse(measure, points, kind=kind)
+    # The one chart path of the dashboards (measurements.charts): the measure's saved kind, its series, the rules.
+    chart = charts.chart_for_measure(
+        measure,
+        months=measure_months(measure, today=timezone.localdate()),
+        values=monthly_totals(Measure.objects.filter(pk=measure.pk)).get(measure.pk, ()),
+    )
+    result = chart.result
     last = result.last_part if result.parts else None
+    variation, assurance = getattr(chart, "variation", None), getattr(chart, "assurance", None)
     return {
         "measure": measure.pk,
-        "kind": kind,
-        "kind_label": str(charts.kind_label(kind)),
+        "kind": chart.kind,
+        "kind_label": str(charts.kind_label(chart.kind)),
         "signal": str(charts.signal_of(measure, result)),
-        "sentence": spc.describe(result),
+        "sentence": chart.sentence,
+        "variation": str(variation) if variation is not None else None,
+        "assurance": str(assurance) if assurance is not None else None,
         "longest_run": last.longest_run if last else None,
         "longest_run_max": last.longest_run_max if last else None,
         "crossings": last.crossings if last else None,
@@ -379,7 +384,7 @@ def analysis(request, pk: PK):
                 "signal": chart_point.sigma_signal,
                 "excluded": chart_point.excluded,
             }
-            for point, chart_point in zip(points, result.points, strict=False)
+            for point, chart_point in zip(chart.points, result.points, strict=False)
         ],
     }
 

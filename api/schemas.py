@@ -120,6 +120,8 @@ class Analysis(Schema):
     kind_label: str
     signal: str = Field(description="improvement, deterioration, none or too_few (measurements.charts.signal_of)")
     sentence: str
+    variation: str | None = Field(None, description="NHS Making Data Count variation icon, when the chart has one")
+    assurance: str | None = Field(None, description="NHS Making Data Count assurance icon, when the chart has one")
     longest_run: int | None
     longest_run_max: int | None
     crossings: int | None

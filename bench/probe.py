@@ -9,6 +9,7 @@
     python -m bench.probe export                # the hospital-wide status export (xlsx) of every department
     python -m bench.probe profile-status        # cProfile of the status function, top entries as text
     python -m bench.probe profile-page dashboard  # cProfile of one request to a page through the test client
+    python -m bench.probe api-feed --rows 1000  # a write token and the body of one API request writing 1,000 values
 
 `bench.run` calls it once per database (DATABASE_URL in the environment picks the database).
 """
@@ -40,6 +41,8 @@ def main(argv=None) -> int:
     export = sub.add_parser("export")
     export.add_argument("--format", default="xlsx")
     sub.add_parser("queue")
+    feed = sub.add_parser("api-feed")
+    feed.add_argument("--rows", type=int, default=1000)
     profile = sub.add_parser("profile-status")
     profile.add_argument("--top", type=int, default=25)
     profile_page = sub.add_parser("profile-page")
@@ -85,6 +88,8 @@ def main(argv=None) -> int:
             result = scenarios.export_region(args.format)
         else:
             result = {"queue": scenarios.reports_queue()}
+    elif args.command == "api-feed":
+        result = scenarios.api_feed(rows=args.rows)
     elif args.command == "times":
         result = {"ms": scenarios.page_times(scenarios.pages(), runs=args.runs)}
     elif args.command == "profile-page":

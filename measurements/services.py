@@ -281,11 +281,28 @@ def _conflict(measure, section, month) -> MeasurementConflict:
     return MeasurementConflict(current=None, by_name=_user_name(deletion.history_user), at=deletion.history_date)
 
 
-def _write(clean: Clean, *, expected_version: int | None, by, source: str = "") -> Recorded:
-    """Write one checked value inside the caller's transaction; raise MeasurementConflict on a stale version."""
+_UNREAD = object()
+
+
+def _stored_many(cleaned: list[Clean]) -> dict[tuple, Measurement]:
+    """The values stored now for a batch's cells, in one query: (measure id, section id, month) → value."""
+    if not cleaned:
+        return {}
+    rows = Measurement.objects.filter(
+        measure_id__in={clean.measure.pk for clean in cleaned}, month__in={clean.month for clean in cleaned}
+    ).order_by()
+    return {(row.measure_id, row.section_id, row.month): row for row in rows}
+
+
+def _write(clean: Clean, *, expected_version: int | None, by, source: str = "", current=_UNREAD) -> Recorded:
+    """Write one checked value inside the caller's transaction; raise MeasurementConflict on a stale version.
+
+    `current`: the value stored now, when the caller has read it already (`_stored_many`; None: no value)."""
     measure, section, month = clean.measure, clean.section, clean.month
-    section_filter = {"section": section} if section is not None else {"section__isnull": True}
-    current = Measurement.objects.filter(measure=measure, month=month, **section_filter).first()
+    if current is _UNREAD:
+        section_filter = {"section": section} if section is not None else {"section__isnull": True}
+        # No ORDER BY: the model's ordering would join sections and departments to sort at most one row.
+        current = Measurement.objects.filter(measure=measure, month=month, **section_filter).order_by().first()
     now = timezone.now()
 
     if current is None:
@@ -464,10 +481,14 @@ def measurement_record_many(
     results, conflicts = {}, {}
     with transaction.atomic():
         _hold_departments({clean.measure.initiative.department_id for _entry, clean in cleaned})
+        stored = _stored_many([clean for _entry, clean in cleaned])
         written = []
         for entry, clean in cleaned:
+            cell = (clean.measure.pk, getattr(clean.section, "pk", None), clean.month)
             try:
-                results[entry.key] = _write(clean, expected_version=entry.expected_version, by=by, source=source)
+                results[entry.key] = _write(
+                    clean, expected_version=entry.expected_version, by=by, source=source, current=stored.get(cell)
+                )
             except MeasurementConflict as conflict:
                 conflicts[entry.key] = conflict
             else:
