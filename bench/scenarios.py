@@ -391,8 +391,10 @@ def api_feed(rows: int = 1000) -> dict:
         .prefetch_related("initiative__sections")
         .order_by("pk")
     )
+    # A value a person wrote needs its version to be overwritten; one the feed wrote last does not (a re-run).
     versions = {
-        (v.measure_id, v.section_id): v.version for v in Measurement.objects.filter(month=month).only("pk", "version")
+        (v.measure_id, v.section_id): v.version
+        for v in Measurement.objects.filter(month=month).exclude(entered_by=user).only("pk", "version")
     }
     body_rows = []
     for measure in measures:
