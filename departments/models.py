@@ -265,6 +265,9 @@ class AuditEvent(models.Model):
         API_TOKEN_CREATED = "api_token_created", _("API-nøgle oprettet")
         API_TOKEN_REVOKED = "api_token_revoked", _("API-nøgle tilbagekaldt")
         INTEGRATION_CREATED = "integration_created", _("Integration oprettet")
+        BOARD_LINK_CREATED = "board_link_created", _("Tavlelink oprettet")
+        BOARD_LINK_REVOKED = "board_link_revoked", _("Tavlelink tilbagekaldt")
+        BOARD_VIEWED = "board_viewed", _("Tavle vist via link")
 
     class Outcome(models.TextChoices):
         SUCCESS = "success", _("Lykkedes")
@@ -335,3 +338,47 @@ class SingleSignOnIdentity(models.Model):
 
 
 # --- end trust ---
+
+
+class BoardLinkQuerySet(DepartmentScopedQuerySet):
+    department_path = "department"
+
+
+class BoardLink(models.Model):
+    """A read-only link to one department's improvement board (forbedringstavle), for a screen on the ward.
+
+    Management creates it with an expiry and may revoke it; the screen then shows the board without anyone signed
+    in, and keeps refreshing after the person who opened it has gone. Only a hash of the link's secret is stored:
+    the full link is shown once, when it is created. Whether a link gives access is decided in
+    `departments.access.board_link_for`; every use is audited (`AuditEvent.Action.BOARD_VIEWED`).
+    """
+
+    department = models.ForeignKey(
+        Department, on_delete=models.CASCADE, related_name="board_links", verbose_name=_("afdeling")
+    )
+    label = models.CharField(_("skærm"), max_length=100, help_text=_("Hvor skærmen står, fx »Sengeafsnit 1, gangen«."))
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    expires_on = models.DateField(_("udløber"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("tilbagekaldt"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    last_used_at = models.DateTimeField(_("senest brugt"), null=True, blank=True)
+    use_count = models.PositiveIntegerField(_("antal visninger"), default=0)
+
+    objects = BoardLinkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tavlelink")
+        verbose_name_plural = _("tavlelinks")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.department} – {self.label}"
+
+    def is_active(self, today) -> bool:
+        return self.revoked_at is None and today <= self.expires_on

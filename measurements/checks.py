@@ -2,13 +2,15 @@
 
 Three rules, in this order (the first that applies is the question asked):
 
+Rare-event measures are never questioned; mean measures only by rule 2, on the mean (see `question_for`).
+
 1. **0 af 0.** A proportion (or rate) with denominator 0: "Havde måneden virkelig ingen patienter?"
 2. **Expected range.** The measure's `expected_min` / `expected_max`, set by those who steer, in the display unit
    (percent for proportions, per N for rates, the count for counts). A value *on* a boundary is inside; only a value
    strictly below the minimum or strictly above the maximum is questioned. (DHIS2's min-max values.)
 3. **History.** A value far outside what the measure's own history makes likely: outside centre ± 4σ of the baseline,
    that is beyond the baseline's 3σ control limits (the P, U or C chart of the measure's unit, as in qicharts2)
-   by a margin of one more σ. The baseline is the measure's frozen baseline months when it has them, otherwise the
+   by a margin of one more σ. The baseline is the measure's frozen baseline months (its active freeze, `measurements.phases`) when it has them, otherwise the
    12 months before the value's month; the same section only; at least 6 months with values, else no question.
    σ uses the month's own denominator (P: √(p̄(1−p̄)/n), U: √(ū/n), C: √c̄). With σ = 0 (a baseline of only 0 %,
    only 100 % or only zero counts) the rule says nothing. A 3σ point is a chart signal worth discussing, not a
@@ -65,9 +67,20 @@ def _with_unit(measure, value) -> str:
     return _number(value)
 
 
-def baseline_months(measure, month: dt.date) -> list[dt.date]:
-    if measure.baseline_start and measure.baseline_end:
-        return [m for m in month_range(measure.baseline_start, measure.baseline_end) if m != month]
+def baseline_start(measure, *, frozen_through: dt.date) -> dt.date:
+    """First month of a frozen baseline: the measure's first month (at most the freeze month), else 12 months."""
+    start = measure.start_month or add_months(frozen_through, -(ROLLING_BASELINE_MONTHS - 1))
+    return min(start, frozen_through)
+
+
+def baseline_months(measure, month: dt.date, *, frozen_through: dt.date | None = None) -> list[dt.date]:
+    """The months a value of `month` is compared with: the frozen baseline (`ChartPhase` freeze: from the measure's
+    first month, or the 12 months before the freeze month when it has none, through the freeze month), else the 12
+    months before `month`."""
+    if frozen_through is not None:
+        return [
+            m for m in month_range(baseline_start(measure, frozen_through=frozen_through), frozen_through) if m != month
+        ]
     return month_range(add_months(month, -ROLLING_BASELINE_MONTHS), add_months(month, -1))
 
 
@@ -97,9 +110,21 @@ def history_limits(unit: str, baseline: list[tuple[int, int | None]], denominato
     return centre, sigma
 
 
-def question_for(measure, *, numerator: int, denominator: int | None, baseline: list[tuple[int, int | None]]):
+def question_for(
+    measure, *, numerator: int, denominator: int | None, baseline: list[tuple[int, int | None]], mean=None
+):
     """The question to ask about a saved value, or None. `baseline`: the slot's (numerator, denominator) pairs of
-    the months `baseline_months` names."""
+    the months `baseline_months` names.
+
+    *Gennemsnit* measures: only the expected range, on the mean (the history rule is for counts; a mean's own
+    spread is its Xbar/S chart). *Sjældne hændelser*: no question — an event is a fact, not a typing error, and the
+    month's number is the number of dates given."""
+    if measure.unit == Unit.EVENTS:
+        return None
+    if measure.unit == Unit.MEAN:
+        if mean is None:
+            return None
+        return _range_question(measure, float(mean))
     if measure.unit != Unit.COUNT and denominator == 0:
         return Question(
             ValueCheck.Kind.ZERO,
@@ -108,6 +133,25 @@ def question_for(measure, *, numerator: int, denominator: int | None, baseline: 
     value = display(measure, numerator, denominator)
     if value is None:
         return None
+    question = _range_question(measure, value)
+    if question:
+        return question
+    limits = history_limits(measure.unit, baseline, denominator, measure.rate_per)
+    if limits:
+        centre, sigma = limits
+        if abs(value - centre) > HISTORY_SIGMAS * sigma:
+            return Question(
+                ValueCheck.Kind.HISTORY,
+                _(
+                    "%(value)s er langt fra målingens niveau (ca. %(centre)s): usædvanligt i forhold til historikken. "
+                    "Er tallet rigtigt? Skriv en kommentar."
+                )
+                % {"value": _with_unit(measure, value), "centre": _with_unit(measure, centre)},
+            )
+    return None
+
+
+def _range_question(measure, value: float) -> Question | None:
     low, high = measure.expected_min, measure.expected_max
     if (low is not None and Decimal(str(value)) < low) or (high is not None and Decimal(str(value)) > high):
         if low is not None and high is not None:
@@ -121,16 +165,4 @@ def question_for(measure, *, numerator: int, denominator: int | None, baseline: 
             _("%(value)s er uden for det forventede (%(expected)s). Er tallet rigtigt? Skriv en kommentar.")
             % {"value": _with_unit(measure, value), "expected": expected},
         )
-    limits = history_limits(measure.unit, baseline, denominator, measure.rate_per)
-    if limits:
-        centre, sigma = limits
-        if abs(value - centre) > HISTORY_SIGMAS * sigma:
-            return Question(
-                ValueCheck.Kind.HISTORY,
-                _(
-                    "%(value)s er langt fra målingens niveau (ca. %(centre)s): usædvanligt i forhold til historikken. "
-                    "Er tallet rigtigt? Skriv en kommentar."
-                )
-                % {"value": _with_unit(measure, value), "centre": _with_unit(measure, centre)},
-            )
     return None

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -13,6 +14,29 @@ class Unit(models.TextChoices):
     PROPORTION = "proportion", _("Andel (tæller/nævner)")
     COUNT = "count", _("Antal")
     RATE = "rate", _("Rate pr. N (tæller pr. nævner)")
+    MEAN = "mean", _("Gennemsnit (antal observationer, gennemsnit og standardafvigelse)")
+    EVENTS = "events", _("Sjældne hændelser (datoen for hver hændelse)")
+
+
+#: Units whose monthly value has no denominator.
+NO_DENOMINATOR_UNITS = frozenset({Unit.COUNT, Unit.MEAN, Unit.EVENTS})
+
+
+class ChartKind(models.TextChoices):
+    """Every chart kind of `measurements.spc`; which fit a unit is `charts.kinds_for_unit`."""
+
+    RUN = "run", _("Seriediagram")
+    P = "p", _("P-kontroldiagram")
+    PP = "pp", _("P′-kontroldiagram (Laney)")
+    U = "u", _("U-kontroldiagram")
+    UP = "up", _("U′-kontroldiagram (Laney)")
+    I = "i", _("I-kontroldiagram")  # noqa: E741 - the chart's name
+    MR = "mr", _("MR-kontroldiagram")
+    C = "c", _("C-kontroldiagram")
+    G = "g", _("G-kontroldiagram (muligheder mellem hændelser)")
+    T = "t", _("T-kontroldiagram (dage mellem hændelser)")
+    XBAR = "xbar", _("Xbar-kontroldiagram (gennemsnit)")
+    S = "s", _("S-kontroldiagram (standardafvigelse)")
 
 
 class MeasureQuerySet(DepartmentScopedQuerySet):
@@ -75,8 +99,17 @@ class Measure(models.Model):
     )
     start_month = models.DateField(_("første måned"), null=True, blank=True)
     end_month = models.DateField(_("sidste måned"), null=True, blank=True)
-    baseline_start = models.DateField(_("baseline fra"), null=True, blank=True)
-    baseline_end = models.DateField(_("baseline til"), null=True, blank=True)
+    chart_kind = models.CharField(
+        _("diagramtype"),
+        max_length=10,
+        blank=True,
+        default="",
+        choices=ChartKind.choices,
+        help_text=_("Tom: den anbefalede diagramtype for enheden."),
+    )
+    #: Grows with every change of the chart's other inputs (phases, exclusions, point notes), in the same transaction
+    #: (`measurements.phases`), so remembered charts and status results keyed on the measure's fields never go stale.
+    chart_revision = models.PositiveIntegerField(default=0, editable=False)
     responsible = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -101,12 +134,6 @@ class Measure(models.Model):
                 name="measure_period_ordered",
             ),
             models.CheckConstraint(
-                condition=Q(baseline_start__isnull=True)
-                | Q(baseline_end__isnull=True)
-                | Q(baseline_start__lte=F("baseline_end")),
-                name="measure_baseline_ordered",
-            ),
-            models.CheckConstraint(
                 condition=Q(expected_min__isnull=True)
                 | Q(expected_max__isnull=True)
                 | Q(expected_min__lte=F("expected_max")),
@@ -119,7 +146,108 @@ class Measure(models.Model):
 
     @property
     def has_denominator(self) -> bool:
-        return self.unit != Unit.COUNT
+        return self.unit not in NO_DENOMINATOR_UNITS
+
+    @property
+    def is_mean(self) -> bool:
+        return self.unit == Unit.MEAN
+
+    @property
+    def is_events(self) -> bool:
+        return self.unit == Unit.EVENTS
+
+
+class ChartPhaseQuerySet(DepartmentScopedQuerySet):
+    department_path = "measure__initiative__department"
+
+    def active(self):
+        return self.filter(undone_at__isnull=True)
+
+
+class ChartPhase(models.Model):
+    """A decision about a measure's chart, taken on purpose by a steering user: freeze the baseline (centre and
+    limits from the months up to and including `month`), split the chart after `month` (a new phase begins, e.g.
+    after a tiltag) or exclude `month` from the analysis (still drawn, hollow). Never made by the software.
+
+    Rows are never edited or deleted: undoing sets `undone_at`/`undone_by`, so the rows are the history.
+    """
+
+    class Kind(models.TextChoices):
+        FREEZE = "freeze", _("Fastfrys baseline")
+        SPLIT = "split", _("Del diagrammet")
+        EXCLUDE = "exclude", _("Udelad måned")
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="phases", verbose_name=_("måling"))
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
+    month = models.DateField(_("måned"), help_text=_("Den første dag i måneden."))
+    reason = models.CharField(_("begrundelse"), max_length=300)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("tidspunkt"), auto_now_add=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    undone_at = models.DateTimeField(_("fortrudt"), null=True, blank=True)
+    undo_reason = models.CharField(_("begrundelse for at fortryde"), max_length=300, blank=True)
+
+    objects = ChartPhaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("fase i diagram")
+        verbose_name_plural = _("faser i diagrammer")
+        ordering = ["measure", "month", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure"],
+                condition=Q(kind="freeze", undone_at__isnull=True),
+                name="chartphase_one_freeze",
+                violation_error_message=_("Baselinen er allerede fastfrosset. Fortryd den først."),
+            ),
+            models.UniqueConstraint(
+                fields=["measure", "kind", "month"],
+                condition=Q(undone_at__isnull=True),
+                name="chartphase_one_per_month",
+            ),
+            models.CheckConstraint(condition=Q(month__day=1), name="chartphase_month_is_first_day"),
+            models.CheckConstraint(condition=~Q(reason=""), name="chartphase_has_reason"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.month:%Y-%m} ({self.measure_id})"
+
+
+class PointNoteQuerySet(DepartmentScopedQuerySet):
+    department_path = "measure__initiative__department"
+
+
+class PointNote(models.Model):
+    """A short note on one month of one measure (holiday, IT outage, changed registration): shown on hover and as a
+    small mark on the chart, distinct from tiltag. One per measure and month; history kept."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="notes", verbose_name=_("måling"))
+    month = models.DateField(_("måned"), help_text=_("Den første dag i måneden."))
+    text = models.CharField(_("note"), max_length=200)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    written_at = models.DateTimeField(_("skrevet"), auto_now=True)
+
+    objects = PointNoteQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("note på punkt")
+        verbose_name_plural = _("noter på punkter")
+        ordering = ["measure", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "month"], name="pointnote_one_per_month"),
+            models.CheckConstraint(condition=Q(month__day=1), name="pointnote_month_is_first_day"),
+            models.CheckConstraint(condition=~Q(text=""), name="pointnote_has_text"),
+        ]
+
+    def __str__(self):
+        return f"{self.measure_id} {self.month:%Y-%m}: {self.text}"
 
 
 class MeasurementQuerySet(DepartmentScopedQuerySet):
@@ -131,6 +259,11 @@ class Measurement(models.Model):
 
     `unit` repeats the measure's unit so the database itself can hold the proportion invariant
     (numerator ≤ denominator); the write service keeps it in step with the measure.
+
+    What `numerator` holds per unit: the count (proportion, rate, count); the number of observations (*gennemsnit*,
+    with `mean` and `sd` of those observations in the measure's unit, e.g. minutes); the number of events recorded
+    for the month (*sjældne hændelser*: the events themselves are `RareEvent` rows; 0 is "ingen hændelser"
+    confirmed). Mean and SD are empty for every other unit.
     """
 
     measure = models.ForeignKey(
@@ -149,6 +282,8 @@ class Measurement(models.Model):
     numerator = models.IntegerField(_("tæller"))
     denominator = models.IntegerField(_("nævner"), null=True, blank=True)
     unit = models.CharField(_("enhed"), max_length=20, choices=Unit.choices)
+    mean = models.DecimalField(_("gennemsnit"), max_digits=14, decimal_places=4, null=True, blank=True)
+    sd = models.DecimalField(_("standardafvigelse"), max_digits=14, decimal_places=4, null=True, blank=True)
     comment = models.CharField(_("kommentar"), max_length=500, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
     entered_by = models.ForeignKey(
@@ -201,10 +336,103 @@ class Measurement(models.Model):
                 condition=~Q(unit=Unit.COUNT) | Q(denominator__isnull=True),
                 name="measurement_count_has_no_denominator",
             ),
+            models.CheckConstraint(
+                condition=~Q(unit__in=[Unit.MEAN, Unit.EVENTS]) | Q(denominator__isnull=True),
+                name="measurement_mean_events_have_no_denominator",
+            ),
+            models.CheckConstraint(
+                condition=Q(unit=Unit.MEAN) | (Q(mean__isnull=True) & Q(sd__isnull=True)),
+                name="measurement_mean_sd_only_for_means",
+            ),
+            models.CheckConstraint(
+                condition=~Q(unit=Unit.MEAN) | Q(numerator=0) | Q(mean__isnull=False),
+                name="measurement_mean_given_with_observations",
+            ),
+            models.CheckConstraint(condition=Q(sd__isnull=True) | Q(sd__gte=0), name="measurement_sd_non_negative"),
         ]
 
     def __str__(self):
         return f"{self.measure.code} {self.month:%Y-%m} {self.section or ''}".strip()
+
+    @property
+    def value_text(self) -> str:
+        """The stored value as the pages show it: "12/80", "7", "n = 24, gns. 31,5 (SD 4,2)", "2 hændelser"."""
+        return value_text(self)
+
+
+def _decimal_text(value) -> str:
+    from django.utils.formats import number_format
+
+    return number_format(value.normalize() if hasattr(value, "normalize") else value, use_l10n=True)
+
+
+def value_text(record) -> str:
+    """A stored value (a Measurement or one of its history rows) in words, for tables and history."""
+    unit = record.unit
+    if unit == Unit.MEAN:
+        if not record.numerator:
+            return gettext("ingen observationer")
+        text = gettext("n = %(n)s, gns. %(mean)s") % {"n": record.numerator, "mean": _decimal_text(record.mean)}
+        if record.sd is not None:
+            text += " " + gettext("(SD %(sd)s)") % {"sd": _decimal_text(record.sd)}
+        return text
+    if unit == Unit.EVENTS:
+        if not record.numerator:
+            return gettext("ingen hændelser")
+        return ngettext("%(n)d hændelse", "%(n)d hændelser", record.numerator) % {"n": record.numerator}
+    if record.denominator is None:
+        return str(record.numerator)
+    return f"{record.numerator}/{record.denominator}"
+
+
+class RareEventQuerySet(DepartmentScopedQuerySet):
+    department_path = "measure__initiative__department"
+
+
+class RareEvent(models.Model):
+    """One rare event of a *sjældne hændelser* measure: only its date (and, optionally, the opportunities since the
+    previous event, e.g. operations). No free text and nothing about the patient: the one exception DESIGN.md allows
+    to "aggregates only". Written only by the write service (`measurements.services.events_record`), which keeps the
+    month's `Measurement` (the number of events, 0 = "ingen hændelser") in step in the same transaction."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="events", verbose_name=_("måling"))
+    section = models.ForeignKey(
+        Section,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("afsnit"),
+        help_text=_("Tomt: hele afdelingen."),
+    )
+    date = models.DateField(_("dato"))
+    opportunities = models.PositiveIntegerField(
+        _("muligheder siden forrige hændelse"),
+        null=True,
+        blank=True,
+        help_text=_("Fx antal operationer siden forrige hændelse (til G-diagrammet). Kan udelades."),
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registreret af"),
+    )
+    entered_at = models.DateTimeField(_("registreret"), auto_now=True)
+
+    objects = RareEventQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("sjælden hændelse")
+        verbose_name_plural = _("sjældne hændelser")
+        ordering = ["measure", "date", "id"]
+        indexes = [models.Index(fields=["measure", "date"], name="rareevent_measure_date")]
+
+    def __str__(self):
+        return f"{self.measure_id} {self.date:%Y-%m-%d}"
 
 
 class MeasureSummary(models.Model):

@@ -62,7 +62,7 @@ def missing_values_by_department(*, today: dt.date) -> dict[int, list[tuple[Meas
     for measure in measures.order_by("initiative__department_id", "name"):
         result = completeness.get(measure.pk)
         if result and result.missing:
-            missing[measure.initiative.department_id].append((measure, list(result.missing_months)))
+            missing[measure.initiative.department_id].append((measure, list(result.missing_oldest_first)))
     return missing
 
 

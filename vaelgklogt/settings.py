@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "departments.middleware.SessionPolicyMiddleware",
     "departments.middleware.RefusedAccessAuditMiddleware",
     "departments.middleware.SingleSignOutMiddleware",
+    # The Danish 404 page with DEBUG on too (the demo), inside CSP so the page keeps its header.
+    "vaelgklogt.errors.FriendlyNotFoundMiddleware",
     # AxesMiddleware must be last: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
     # --- end trust ---
@@ -332,6 +334,8 @@ VAELGKLOGT_API_CSV_MAX_ROWS = env_int("VAELGKLOGT_API_CSV_MAX_ROWS", 200_000)
 VAELGKLOGT_REPORTS_QUEUE = env_str("VAELGKLOGT_REPORTS_QUEUE", "celery")
 VAELGKLOGT_REPORT_STALE_MINUTES = env_int("VAELGKLOGT_REPORT_STALE_MINUTES", 10)
 VAELGKLOGT_CHART_TIMEOUT_SECONDS = env_int("VAELGKLOGT_CHART_TIMEOUT_SECONDS", 60)
+# Browser tabs the chart engine draws a report's charts in at once (one Chromium per worker process).
+VAELGKLOGT_CHART_TABS = env_int("VAELGKLOGT_CHART_TABS", 2)
 #: The Chromium the chart engine (kaleido) drives for report charts; empty: `chromium` (or Chrome) found on PATH.
 CHROMIUM_PATH = env_str("CHROMIUM_PATH", "")
 # By default the day after the quarter's last month locks (day LOCK_DAYS + 1), so the report shows locked numbers.
@@ -373,11 +377,16 @@ CELERY_BEAT_SCHEDULE = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"refusal_one_line": {"()": "vaelgklogt.errors.RefusalOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # The PDF and chart libraries narrate every step at INFO; keep their warnings only.
     "loggers": {
-        name: {"level": env_str("LIBRARY_LOG_LEVEL", "WARNING")}
-        for name in ("weasyprint", "fontTools", "choreographer", "kaleido", "logistro")
+        # The PDF and chart libraries narrate every step at INFO; keep their warnings only.
+        **{
+            name: {"level": env_str("LIBRARY_LOG_LEVEL", "WARNING")}
+            for name in ("weasyprint", "fontTools", "choreographer", "kaleido", "logistro")
+        },
+        # A 403/404 is one line, not a traceback (the refusal is audited by departments.middleware).
+        "django.request": {"filters": ["refusal_one_line"]},
     },
 }

@@ -4,6 +4,8 @@ so `udenfor` (another department) always asks for somebody else's objects by id.
 A refused POST must change nothing: every table of the project's apps keeps its row count (history tables
 included, so an update would show as a new history row)."""
 
+import datetime as dt
+
 import pytest
 from django.apps import apps
 from django.test import Client
@@ -63,13 +65,14 @@ def cast(home, away, leder, noegle, udenfor, kdk, direktion):
     from api.tokens import token_create
 
     token_create(owner=noegle, scope="read", name="matrix", days=30, by=None)
-    from measurements.models import FollowUpFlag, Measurement, ReopenRequest, ValueCheck
+    from measurements.models import ChartPhase, FollowUpFlag, Measurement, ReopenRequest, ValueCheck
 
     for department in (home, away):
         value = Measurement.objects.filter(measure__initiative__department=department).first()
         ValueCheck.objects.create(measurement=value, kind="zero", message="0 af 0")
         FollowUpFlag.objects.create(measurement=value, note="Se på det", set_by=kdk)
         ReopenRequest.objects.create(department=department, month=value.month, reason="Rettelse", requested_by=kdk)
+        ChartPhase.objects.create(measure=value.measure, kind="exclude", month=value.month, reason="IT-nedbrud")
     try:
         from reports.models import Report
     except ImportError:
@@ -77,7 +80,18 @@ def cast(home, away, leder, noegle, udenfor, kdk, direktion):
     if Report is not None and hasattr(Report, "Kind"):
         for department in (home, away):
             Report.objects.create(kind="quality_team", department=department, period="2026Q1", status="done")
-    return m.Cast.for_departments(home, away)
+    cast = m.Cast.for_departments(home, away)
+    from departments.services import board_link_create
+
+    link, token = board_link_create(
+        department=home,
+        label="Gangen",
+        expires_on=dt.date.today() + dt.timedelta(days=30),
+        by=kdk,
+        today=dt.date.today(),
+    )
+    cast.objects.update(home_board_link=link, home_board_token=token)
+    return cast
 
 
 def _fingerprint():

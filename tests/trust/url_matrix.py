@@ -104,6 +104,9 @@ class Cast:
             FollowUpFlag.objects.filter(measurement__measure__initiative__department=home).order_by("pk").first()
         )
         objects["home_reopen_request"] = ReopenRequest.objects.filter(department=home).order_by("pk").first()
+        from measurements.models import ChartPhase
+
+        objects["home_phase"] = ChartPhase.objects.filter(measure__initiative__department=home).order_by("pk").first()
         from api.models import ApiToken
 
         objects["home_token"] = (
@@ -187,6 +190,11 @@ MATRIX: dict[str, Entry] = {
         get=_roles(LOGIN, NOT_FOUND, OK, OK, OK, OK), kwargs=lambda c: {"pk": c.home.pk}
     ),
     "dashboards:board": Entry(get=_roles(LOGIN, NOT_FOUND, OK, OK, OK, OK), kwargs=lambda c: {"pk": c.home.pk}),
+    # issue 16.7: the ward screen's read-only board link answers everyone, signed in or not, while it is valid
+    # (an unknown, revoked or expired link is 404 for everyone: tests/dashboards/test_board_links.py)
+    "dashboards:board_shared": Entry(
+        get=everyone(OK), kwargs=lambda c: {"token": c.home_board_token}, note="a valid link of home's board"
+    ),
     "dashboards:measure_chart": Entry(
         get=_roles(LOGIN, NOT_FOUND, OK, OK, OK, OK), kwargs=lambda c: {"pk": c.home_measure.pk}
     ),
@@ -213,6 +221,18 @@ MATRIX: dict[str, Entry] = {
         note="without a previewed file: back to the import page",
     ),
     "measurements:import_template": Entry(get=_roles(LOGIN, OK, OK, OK, FORBIDDEN, OK), page=False),
+    # the chart page (issue 12): read as the measure; phases by those who steer, notes by those who enter
+    "measurements:chart": Entry(
+        get=HOME_READERS,
+        post=writes(HOME_MANAGERS),
+        kwargs=lambda c: {"pk": c.home_measure.pk},
+        note="POST adds a freeze, split or exclusion: steering users only",
+    ),
+    "measurements:note": post_only(
+        _roles(LOGIN, NOT_FOUND, NOT_REFUSED, NOT_REFUSED, FORBIDDEN, NOT_REFUSED),
+        kwargs=lambda c: {"pk": c.home_measure.pk},
+    ),
+    "measurements:phase_undo": post_only(writes(HOME_MANAGERS), kwargs=lambda c: {"pk": c.home_phase.pk}),
     "measurements:locks": Entry(get=KDK_ONLY),
     "measurements:lock_reopen": post_only(writes(KDK_ONLY)),
     "measurements:lock_relock": post_only(writes(KDK_ONLY)),
@@ -280,6 +300,15 @@ MATRIX: dict[str, Entry] = {
     "dashboards:workspace_mine": Entry(get=_roles(LOGIN, REDIRECT, REDIRECT, REDIRECT, OK, OK)),
     "dashboards:workspace": Entry(get=HOME_READERS, kwargs=lambda c: {"pk": c.home.pk}),
     "departments:team": Entry(get=HOME_READERS, kwargs=lambda c: {"pk": c.home.pk}),
+    # issue 16.7: board links are created and revoked by the department's management and KDK
+    "departments:board_links": Entry(
+        get=_roles(LOGIN, NOT_FOUND, FORBIDDEN, OK, FORBIDDEN, OK),
+        post=writes(_roles(LOGIN, NOT_FOUND, FORBIDDEN, OK, FORBIDDEN, OK)),
+        kwargs=lambda c: {"pk": c.home.pk},
+    ),
+    "departments:board_link_revoke": post_only(
+        writes(_roles(LOGIN, NOT_FOUND, FORBIDDEN, OK, FORBIDDEN, OK)), kwargs=lambda c: {"pk": c.home_board_link.pk}
+    ),
     "departments:team_establish": post_only(writes(HOME_MANAGERS), kwargs=lambda c: {"pk": c.home.pk}),
     "departments:member_add": post_only(writes(HOME_MANAGERS), kwargs=lambda c: {"pk": c.home.pk}),
     "departments:member_edit": Entry(
