@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.template.defaultfilters import floatformat
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -196,9 +197,83 @@ class MeasureChart:
     def improvement(self) -> bool:
         return self.direction == spc.IMPROVEMENT
 
+    @functools.cached_property
+    def table(self) -> ChartTable:
+        """The numbers behind the chart, for the data table screen readers (and anyone) can read."""
+        return chart_table(self.measure, points=self.points, result=self.result)
+
     @property
     def deterioration(self) -> bool:
         return self.direction == spc.DETERIORATION
+
+
+def format_value(measure, value: float | None) -> str:
+    """A value in the measure's display unit as Danish text: "23,5 %", "4,12 pr. 1.000", "45"."""
+    if value is None:
+        return "–"
+    if measure.unit == Unit.PROPORTION:
+        return f"{floatformat(value, 1)} %"
+    if measure.unit == Unit.RATE:
+        suffix = f" {rate_suffix(measure)}" if measure.rate_per > 1 else ""
+        return f"{floatformat(value, 2)}{suffix}"
+    return floatformat(value, 0)
+
+
+@dataclass(frozen=True)
+class ChartTableRow:
+    month: dt.date
+    value: str
+    counts: str  # "12 af 80" (proportions and rates; empty for counts)
+    centre: str
+    lower: str
+    upper: str
+    note: str  # "Signal", "Udeladt", "Ingen data" or empty
+
+
+@dataclass(frozen=True)
+class ChartTable:
+    centre_label: str  # "Median" (run chart) or "Centerlinje"
+    has_counts: bool
+    has_limits: bool
+    rows: list[ChartTableRow]
+
+
+def chart_table(measure, *, points: Sequence[SeriesPoint], result: spc.ChartResult) -> ChartTable:
+    """One row per charted month: value, numerator and denominator, centre line, limits and what the rules found."""
+    marked = set(signal_indexes(result))
+    has_counts = measure.unit != Unit.COUNT
+    proportion = measure.unit == Unit.PROPORTION
+    template = _("%(num)s af %(den)s") if proportion else _("%(num)s hændelser / %(den)s")
+    rows = []
+    for index, (point, drawn) in enumerate(zip(points, result.points, strict=True)):
+        if not point.present:
+            note = _("Ingen data")
+        elif drawn.excluded:
+            note = _("Udeladt af analysen")
+        elif index in marked:
+            note = _("Ikke-tilfældig variation")
+        else:
+            note = ""
+        counts = ""
+        if has_counts and point.present:
+            counts = template % {"num": _thousands(point.numerator), "den": _thousands(point.denominator or 0)}
+        rows.append(
+            ChartTableRow(
+                month=point.month,
+                value=format_value(measure, drawn.y) if point.present else "–",
+                counts=counts,
+                centre=format_value(measure, drawn.cl),
+                lower=format_value(measure, drawn.lcl),
+                upper=format_value(measure, drawn.ucl),
+                note=note,
+            )
+        )
+    return ChartTable(
+        centre_label=_("Median") if result.kind == "run" else _("Centerlinje"),
+        has_counts=has_counts,
+        has_limits=any(p.ucl is not None for p in result.points),
+        rows=rows,
+    )
 
 
 def chart_for_measure(

@@ -89,6 +89,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "departments.context_processors.navigation",
                 "departments.oidc.sso_context",  # trust (issue 6): SSO button on the login page
+                "vaelgklogt.accessibility.statement_link",  # issue 16: the footer's accessibility statement
             ],
         },
     }
@@ -296,6 +297,16 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = VAELGKLOGT_IMPORT_MAX_BYTES
 # Seconds reading one import file may take before it is refused (an .xlsx is also refused, before it is parsed, when
 # it unpacks to more than ten times VAELGKLOGT_IMPORT_MAX_BYTES).
 VAELGKLOGT_IMPORT_MAX_SECONDS = env_int("VAELGKLOGT_IMPORT_MAX_SECONDS", 15)
+
+# The accessibility statement every page's footer links to (issue 16). Empty: our own page /tilgaengelighed/. Set it
+# to the statement published in Digitaliseringsstyrelsen's WAS-tool (https://was.digst.dk/…) once it is there.
+ACCESSIBILITY_STATEMENT_URL = env_str("ACCESSIBILITY_STATEMENT_URL").strip()
+if ACCESSIBILITY_STATEMENT_URL and not ACCESSIBILITY_STATEMENT_URL.startswith(("https://", "http://", "/")):
+    raise ImproperlyConfigured(
+        f"ACCESSIBILITY_STATEMENT_URL must be an http(s) address or a path, not {ACCESSIBILITY_STATEMENT_URL!r}"
+    )
+# Where users report an accessibility problem (shown in our own statement). Empty: the statement names KDK only.
+ACCESSIBILITY_CONTACT_EMAIL = env_str("ACCESSIBILITY_CONTACT_EMAIL").strip()
 
 # Reports (reports/services.py, reports/schedules.py): the queue report jobs go to, when a running job counts as
 # lost, and the celery beat calendar. Days are read once at start-up; restart beat after changing them.
