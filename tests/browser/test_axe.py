@@ -35,12 +35,53 @@ def matrix_pages(role: str, cast: m.Cast):
             yield name, reverse(name, kwargs=kwargs)
 
 
+#: Pages where the keyboard focus is followed through the first TABS stops (as a key person meets them).
+FOCUS_CHECKED = {"dashboards:start", "measurements:entry", "dashboards:department_dashboard"}
+TABS = 25
+
+FOCUS_RING = """() => {
+    const el = document.activeElement;
+    const style = getComputedStyle(el);
+    const ring = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2;
+    return {ring: ring || style.boxShadow !== "none", what: el.outerHTML.slice(0, 80)};
+}"""
+
+
+def unseen_focus(page) -> list[str]:
+    """Tab through the page: the skip link comes first, and every stop shows a focus ring (WCAG 2.4.7)."""
+    page.keyboard.press("Tab")
+    problems = (
+        [] if page.evaluate("document.activeElement.classList.contains('skip-link')") else ["skip link not first"]
+    )
+    for _ in range(TABS):
+        focus = page.evaluate(FOCUS_RING)
+        if not focus["ring"]:
+            problems.append(f"focus not visible on {focus['what']}")
+        page.keyboard.press("Tab")
+    return problems
+
+
+#: Every id an attribute names must exist (axe passes an aria-describedby as long as one of its ids exists).
+DANGLING = """() => {
+    const missing = [];
+    for (const attr of ["aria-describedby", "aria-labelledby", "aria-controls", "for", "form", "list", "headers"]) {
+        for (const el of document.querySelectorAll(`[${attr}]`)) {
+            for (const id of el.getAttribute(attr).split(/\\s+/).filter(Boolean)) {
+                if (!document.getElementById(id)) missing.push(`<${el.tagName.toLowerCase()} ${attr}> → #${id}`);
+            }
+        }
+    }
+    return missing;
+}"""
+
+
 def violations_on(page, url: str) -> list[str]:
     response = page.goto(url)  # waits for the load event; no page fetches more after it (no hx-trigger="load")
     # Charts are drawn by charts.js after load; check them drawn, as a user meets them.
     page.wait_for_function("() => !document.querySelector('[data-chart-source]:not([data-chart-drawn])')")
     status = response.status if response else "?"
     found = [f"HTTP {status}"] if status != 200 else []
+    found += [f"names a missing id: {reference}" for reference in page.evaluate(DANGLING)]
     for violation in page.evaluate(RUN_AXE):
         found.append(
             f"{violation['id']} ({violation['impact']}): {violation['help']} → {json.dumps(violation['nodes'])}"
@@ -65,6 +106,8 @@ def test_every_page_of_the_matrix_has_no_axe_violation_for_any_role(demo_data, b
         for name, path in pages:
             found = violations_on(page, f"{live_server.url}{path}")
             problems += [f"{role} {name} {path}: {problem}" for problem in found]
+            if role == "noegle" and name in FOCUS_CHECKED:
+                problems += [f"{role} {name} {path}: {problem}" for problem in unseen_focus(page)]
         context.close()
     assert visited["anonymous"] >= 2 and min(visited.values()) >= 2
     assert sum(visited.values()) > 100, visited
