@@ -40,7 +40,16 @@ class TeamMemberForm(forms.Form):
     title = forms.CharField(
         label=_("Titel"), max_length=150, required=False, help_text=_("Fx sygeplejerske, overlæge, sekretær.")
     )
-    role = forms.ChoiceField(label=_("Rolle i teamet"), choices=TeamMember.Role.choices)
+    role = forms.ChoiceField(
+        label=_("Rolle i teamet"),
+        choices=[("", _("— vælg rolle —")), *TeamMember.Role.choices],
+        error_messages={"required": _("Vælg en rolle i teamet.")},
+    )
+    confirm_second_coordinator = forms.BooleanField(
+        label=_("Ja, teamet skal have to tovholdere"),
+        required=False,
+        help_text=_("Kun når teamet allerede har en tovholder."),
+    )
 
     def __init__(self, *args, department, **kwargs):
         super().__init__(*args, **kwargs)

@@ -83,6 +83,11 @@ class SelectForm(_SectionsAndGoals):
     def __init__(self, *args, year=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = year_choices(around=year)
+        # A new selection says where and what for (initiatives.services.initiative_select checks it too).
+        self.fields["sections"].required = True
+        self.fields["sections"].error_messages["required"] = _("Vælg mindst ét afsnit, hvor indsatsen gennemføres.")
+        self.fields["aim"].required = True
+        self.fields["aim"].error_messages["required"] = _("Skriv formålet: fra … til … inden ….")
 
 
 class InitiativeForm(_SectionsAndGoals):

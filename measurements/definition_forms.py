@@ -14,6 +14,7 @@ class MeasureForm(forms.Form):
         label=_("Navn"),
         max_length=200,
         help_text=_("Det, grafen skal hedde, fx »Andel opererede med blærekateter«."),
+        error_messages={"required": _("Giv målingen et navn, fx “Andel opererede med blærekateter”.")},
     )
     kind = forms.ChoiceField(
         label=_("Type"),
@@ -45,6 +46,7 @@ class MeasureForm(forms.Form):
         label=_("Tæller"),
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Hvad tælles? Fx »Antal opererede, der fik anlagt blærekateter«."),
+        error_messages={"required": _("Beskriv, hvad der tælles med i tælleren.")},
     )
     denominator_definition = forms.CharField(
         label=_("Nævner"),

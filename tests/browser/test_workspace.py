@@ -51,10 +51,13 @@ def test_leder_sets_up_team_selection_and_measure_and_noegle_finds_it(fresh_ort,
     assert "Tilføjet: Nanna (nøgleperson, demo) (Tovholder)" in _main(page)
     screenshot("workspace-2-team")
 
-    # Back to the workspace, for 2027: Mål 2 is met, no selections yet.
+    # Back to the workspace, for 2027: the plan sets Mål 2 for 2026 only, so 2027 shows that the team exists and
+    # since when, with no first-quarter deadline; no selections yet.
     page.get_by_role("link", name="Ortopædkirurgisk Afdeling").first.click()
     page.get_by_role("link", name="2027", exact=True).click()
-    assert "Etableret i 1. kvartal" in _main(page)
+    assert "Teamet findes" in _main(page)
+    assert "Etableret 10. februar 2026" in _main(page)
+    assert "Etableret i 1. kvartal" not in _main(page)
     assert "For få valg" in _main(page)
 
     # Find a recommendation in the catalogue (the search filters as you type) and select it for 2027.
