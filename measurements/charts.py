@@ -239,7 +239,7 @@ class MeasureChart:
 
 
 def format_value(measure, value: float | None) -> str:
-    """A value in the measure's display unit as Danish text: "23,5 %", "4,12 pr. 1.000", "45"."""
+    """A value in the measure's display unit as Danish text: "23,5 %", "4,12 pr. 1.000", "45", a mean "52,4"."""
     if value is None:
         return "–"
     if measure.unit == Unit.PROPORTION:
@@ -247,22 +247,26 @@ def format_value(measure, value: float | None) -> str:
     if measure.unit == Unit.RATE:
         suffix = f" {rate_suffix(measure)}" if measure.rate_per > 1 else ""
         return f"{floatformat(value, 2)}{suffix}"
+    if measure.unit == Unit.MEAN:
+        return floatformat(value, 1)
     return floatformat(value, 0)
 
 
 @dataclass(frozen=True)
 class ChartTableRow:
-    month: dt.date
+    label: str  # the month ("januar 2026"), or the event's date ("15.12.2026") on a T/G chart
     value: str
-    counts: str  # "12 af 80" (proportions and rates; empty for counts)
+    counts: str  # "12 af 80", "3 hændelser / 1.000", "n = 14"; empty for counts and events
     centre: str
     lower: str
     upper: str
-    note: str  # "Signal", "Udeladt", "Ingen data" or empty
+    note: str  # "Ikke-tilfældig variation", "Udeladt af analysen", "Ingen data" or empty
 
 
 @dataclass(frozen=True)
 class ChartTable:
+    label_heading: str  # "Måned" or "Hændelse"
+    value_heading: str  # "Værdi", or what a T/G chart's value counts
     centre_label: str  # "Median" (run chart) or "Centerlinje"
     has_counts: bool
     has_limits: bool
@@ -270,11 +274,14 @@ class ChartTable:
 
 
 def chart_table(measure, *, points: Sequence[SeriesPoint], result: spc.ChartResult) -> ChartTable:
-    """One row per charted month: value, numerator and denominator, centre line, limits and what the rules found."""
+    """One row per charted month (or event): value, counts behind it, centre line, limits and what the rules found."""
     marked = set(signal_indexes(result))
-    has_counts = measure.unit != Unit.COUNT
-    proportion = measure.unit == Unit.PROPORTION
-    template = _("%(num)s af %(den)s") if proportion else _("%(num)s hændelser / %(den)s")
+    events = measure.unit == Unit.EVENTS
+    template = {
+        Unit.PROPORTION: _("%(num)s af %(den)s"),
+        Unit.RATE: _("%(num)s hændelser / %(den)s"),
+        Unit.MEAN: _("n = %(num)s"),
+    }.get(measure.unit, "")
     rows = []
     for index, (point, drawn) in enumerate(zip(points, result.points, strict=True)):
         if not point.present:
@@ -286,11 +293,11 @@ def chart_table(measure, *, points: Sequence[SeriesPoint], result: spc.ChartResu
         else:
             note = ""
         counts = ""
-        if has_counts and point.present:
+        if template and point.present:
             counts = template % {"num": _thousands(point.numerator), "den": _thousands(point.denominator or 0)}
         rows.append(
             ChartTableRow(
-                month=point.month,
+                label=date_format(point.month, "d.m.Y") if events else format_month(point.month, "F Y"),
                 value=format_value(measure, drawn.y) if point.present else "–",
                 counts=counts,
                 centre=format_value(measure, drawn.cl),
@@ -299,9 +306,17 @@ def chart_table(measure, *, points: Sequence[SeriesPoint], result: spc.ChartResu
                 note=note,
             )
         )
+    if events:
+        value_heading = (
+            _("Dage siden forrige hændelse") if result.kind == "t" else _("Muligheder siden forrige hændelse")
+        )
+    else:
+        value_heading = _("Værdi")
     return ChartTable(
+        label_heading=_("Hændelse") if events else _("Måned"),
+        value_heading=value_heading,
         centre_label=_("Median") if result.kind == "run" else _("Centerlinje"),
-        has_counts=has_counts,
+        has_counts=bool(template),
         has_limits=any(p.ucl is not None for p in result.points),
         rows=rows,
     )

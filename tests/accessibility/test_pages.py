@@ -117,9 +117,10 @@ def test_chart_table_has_values_counts_centre_and_notes_in_danish(world):
     chart = charts.chart_for_measure(measure, months=months, values=measure.measurements.all())
     table = chart.table
 
-    assert (table.has_counts, table.centre_label) == (True, "Centerlinje")
+    assert (table.label_heading, table.value_heading, table.centre_label) == ("Måned", "Værdi", "Centerlinje")
+    assert table.has_counts
     first, missing, third = table.rows
-    assert (first.month, first.value, first.counts) == (months[0], "15,0 %", "12 af 80")
+    assert (first.label, first.value, first.counts) == ("januar 2026", "15,0 %", "12 af 80")
     assert (missing.value, missing.counts, missing.note) == ("–", "", "Ingen data")
     assert third.counts == "1.234 af 2.000"
 
