@@ -101,7 +101,7 @@ def test_a_chart_is_labelled_by_its_verdict_sentence_and_has_its_numbers_as_a_ta
     assert f'<figcaption class="chart-sentence" id="{chart_id}-sentence">' in html
     assert card.chart.sentence in html
     assert "<summary>Vis tallene som tabel</summary>" in html
-    assert f"<caption>Tallene bag diagrammet: {measure.name}</caption>" in html
+    assert f'<caption><span class="visually-hidden">Tallene bag diagrammet: {measure.name}</span></caption>' in html
     rows = card.chart.table.rows
     assert rows and html.count('<th scope="row">') >= len(rows)
     assert _dangling(html) == []
