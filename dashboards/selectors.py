@@ -17,8 +17,9 @@ from departments.models import Department, LocalTeam, TeamMember
 from goals import status
 from initiatives.models import Action, Initiative, StatusChange
 from measurements import charts
-from measurements.models import Measure
-from measurements.periods import Completeness, completeness_for, measure_months
+from measurements.models import Measure, RareEvent, Unit
+from measurements.periods import Completeness, completeness_for, measure_months, month_in_progress
+from measurements.phases import phases_for
 from measurements.series import monthly_totals
 
 from . import chart_cache
@@ -62,11 +63,19 @@ class MeasureCard:
         return [(kind, charts.kind_label(kind)) for kind in self.chart.kinds if kind != self.chart.kind]
 
 
-def measure_card(measure, *, today: dt.date, values, actions, completeness: Completeness, kind: str | None = None):
+def measure_card(
+    measure, *, today: dt.date, values, actions, completeness: Completeness, kind: str | None = None, phases
+):
     return MeasureCard(
         measure=measure,
         chart=charts.chart_for_measure(
-            measure, months=measure_months(measure, today=today), values=values, actions=actions, kind=kind
+            measure,
+            months=measure_months(measure, today=today),
+            values=values,
+            actions=actions,
+            kind=kind,
+            phases=phases,
+            provisional=month_in_progress(measure, today=today),
         ),
         completeness=completeness,
     )
@@ -102,8 +111,8 @@ class Dashboard:
 def department_dashboard(department, *, year: int, today: dt.date, kind: str | None = None) -> Dashboard:
     """Everything the department dashboard and the board show, for `department` in `year`.
 
-    `kind="run"` shows every chart as a run chart. Queries: the status row's plus four (three when every chart
-    is remembered, see `dashboards.chart_cache`), whatever the data size.
+    `kind="run"` shows every chart as a run chart. Queries: the status row's plus five (three when every chart
+    is remembered, see `dashboards.chart_cache`), whatever the data size and the measures' units.
     """
     scope = Department.objects.filter(pk=department.pk)
     [row] = status.department_rows(scope, year=year, today=today)
@@ -128,12 +137,25 @@ def department_dashboard(department, *, year: int, today: dt.date, kind: str | N
         months = measure_months(measure, today=today)
         actions = by_initiative[measure.initiative_id].initiative.action_list
         key = chart_cache.chart_key(
-            measure, stamp=row.stamps.get(measure.pk), kind=chosen, months=months, actions=actions, language=language
+            measure,
+            stamp=row.stamps.get(measure.pk),
+            kind=chosen,
+            months=months,
+            actions=actions,
+            language=language,
+            provisional=month_in_progress(measure, today=today),
         )
         planned.append((entry, chosen, months, actions, key))
     remembered = chart_cache.get_many(key for *_rest, key in planned)
     missing = [entry.measure.pk for entry, *_rest, key in planned if key not in remembered]
     totals = monthly_totals(Measure.objects.filter(pk__in=missing)) if missing else {}
+    phases = phases_for(missing) if missing else {}
+    # Rare-event measures' events in one query beside the totals (not one per measure): the page's queries do not
+    # depend on how many measures of which unit it shows.
+    events: dict[int, list] = {}
+    if missing:
+        for event in RareEvent.objects.filter(measure_id__in=missing).order_by("date", "id"):
+            events.setdefault(event.measure_id, []).append(event)
     fresh = {}
     for entry, chosen, months, actions, key in planned:
         measure = entry.measure
@@ -141,7 +163,14 @@ def department_dashboard(department, *, year: int, today: dt.date, kind: str | N
             chart = chart_cache.for_measure(remembered[key], measure)
         else:
             chart = charts.chart_for_measure(
-                measure, months=months, values=totals.get(measure.pk, ()), actions=actions, kind=chosen
+                measure,
+                months=months,
+                values=totals.get(measure.pk, ()),
+                actions=actions,
+                kind=chosen,
+                phases=phases[measure.pk],
+                provisional=month_in_progress(measure, today=today),
+                events=events.get(measure.pk, []) if measure.unit == Unit.EVENTS else None,
             )
             if key is not None:
                 fresh[key] = chart
@@ -176,6 +205,7 @@ def single_measure_card(measure, *, today: dt.date, kind: str | None = None) -> 
         actions=list(Action.objects.filter(initiative_id=measure.initiative_id).order_by("date", "id")),
         completeness=completeness_for(one, today=today)[measure.pk],
         kind=chart_kind(measure, kind),
+        phases=phases_for([measure.pk])[measure.pk],
     )
 
 
