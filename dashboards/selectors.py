@@ -10,7 +10,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch
-from django.template.defaultfilters import floatformat
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -29,17 +28,8 @@ RECENT_ACTIONS = 8
 
 
 def format_value(measure, value: float | None) -> str:
-    """A value in the measure's display unit as Danish text: "23,5 %", "4,12 pr. 1.000", "45"."""
-    if value is None:
-        return "–"
-    if measure.unit == Unit.PROPORTION:
-        return f"{floatformat(value, 1)} %"
-    if measure.unit == Unit.RATE:
-        suffix = f" {charts.rate_suffix(measure)}" if measure.rate_per > 1 else ""
-        return f"{floatformat(value, 2)}{suffix}"
-    if measure.unit == Unit.MEAN:
-        return floatformat(value, 1)
-    return floatformat(value, 0)
+    """A value in the measure's display unit as Danish text (`measurements.charts.format_value`)."""
+    return charts.format_value(measure, value)
 
 
 @dataclass(frozen=True)
