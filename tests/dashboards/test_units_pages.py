@@ -127,3 +127,19 @@ def test_report_quarter_table_of_a_rare_event_measure_lists_its_months(home):
     rows = by_unit[Unit.EVENTS].quarter_points
     assert [p.month for p in rows] == [m for m in quarter.months if m <= end]
     assert {p.numerator for p in rows} == {2}
+
+
+@pytest.mark.parametrize("unit", [Unit.MEAN, Unit.EVENTS])
+def test_chart_page_and_measure_card_of_the_new_units(client_for, leder, home, unit):
+    mean, events = _fill(home, months=8)
+    measure = mean if unit == Unit.MEAN else events
+    client = client_for(leder)
+    page = client.get(reverse("measurements:chart", args=[measure.pk]))
+    assert page.status_code == 200
+    assert (
+        ("Xbar" in page.content.decode() or "X̄" in page.content.decode())
+        if unit == Unit.MEAN
+        else ("T-kontroldiagram" in page.content.decode())
+    )
+    entry = client.get(reverse("measurements:entry", args=[measure.pk]))
+    assert entry.status_code == 200
