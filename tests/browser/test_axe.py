@@ -90,7 +90,9 @@ def violations_on(page, url: str) -> list[str]:
 
 
 def test_every_page_of_the_matrix_has_no_axe_violation_for_any_role(demo_data, browser, live_server):
-    cast = m.Cast.for_departments(Department.objects.get(code="ort"), Department.objects.get(code="med"))
+    cast = m.add_board_link(
+        m.Cast.for_departments(Department.objects.get(code="ort"), Department.objects.get(code="med"))
+    )
     problems, visited = [], {}
     for role in ROLES:  # one browser context (and one page) per role, on one seeding of the demo data
         context = browser.new_context(

@@ -55,7 +55,9 @@ def test_every_page_has_no_csp_violation_and_no_console_error(role, demo_data, l
     page.context.add_init_script(LISTEN)
     failed_resources = []
     page.on("response", lambda r: failed_resources.append(f"{r.status} {r.url}") if r.status >= 400 else None)
-    cast = m.Cast.for_departments(Department.objects.get(code="ort"), Department.objects.get(code="med"))
+    cast = m.add_board_link(
+        m.Cast.for_departments(Department.objects.get(code="ort"), Department.objects.get(code="med"))
+    )
     if role != "anonymous":
         login(role)
     pages = list(_pages_for(role, cast))

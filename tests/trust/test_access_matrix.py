@@ -4,8 +4,6 @@ so `udenfor` (another department) always asks for somebody else's objects by id.
 A refused POST must change nothing: every table of the project's apps keeps its row count (history tables
 included, so an update would show as a new history row)."""
 
-import datetime as dt
-
 import pytest
 from django.apps import apps
 from django.test import Client
@@ -80,18 +78,7 @@ def cast(home, away, leder, noegle, udenfor, kdk, direktion):
     if Report is not None and hasattr(Report, "Kind"):
         for department in (home, away):
             Report.objects.create(kind="quality_team", department=department, period="2026Q1", status="done")
-    cast = m.Cast.for_departments(home, away)
-    from departments.services import board_link_create
-
-    link, token = board_link_create(
-        department=home,
-        label="Gangen",
-        expires_on=dt.date.today() + dt.timedelta(days=30),
-        by=kdk,
-        today=dt.date.today(),
-    )
-    cast.objects.update(home_board_link=link, home_board_token=token)
-    return cast
+    return m.add_board_link(m.Cast.for_departments(home, away))
 
 
 def _fingerprint():

@@ -117,6 +117,23 @@ class Cast:
         return cls(home=home, away=away, objects=objects)
 
 
+def add_board_link(cast: Cast) -> Cast:
+    """Give the cast a valid board link of home's board (`home_board_link`, `home_board_token`). A link's token
+    exists only when it is created (only its hash is stored), so the cast cannot read one from the database."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from departments.services import board_link_create
+
+    today = timezone.localdate()
+    link, token = board_link_create(
+        department=cast.home, label="Gangen", expires_on=today + dt.timedelta(days=30), by=None, today=today
+    )
+    cast.objects.update(home_board_link=link, home_board_token=token)
+    return cast
+
+
 def _roles(anonymous, udenfor, noegle, leder, direktion, kdk) -> dict:
     return dict(zip(ROLES, (anonymous, udenfor, noegle, leder, direktion, kdk), strict=True))
 
