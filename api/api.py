@@ -28,9 +28,10 @@ from departments.access import ScopedNotFound, get_scoped_or_404, is_system_user
 from departments.models import Department, Section
 from goals.status import department_rows, visible_departments
 from initiatives.models import Initiative
-from measurements import charts, spc
+from measurements import charts
 from measurements.models import Measure, Measurement
 from measurements.periods import measure_months, measure_slots
+from measurements.phases import phases_for
 from measurements.series import display_value, monthly_series, monthly_totals
 from reports.models import Report
 
@@ -342,14 +343,17 @@ def analysis(request, pk: int):
     values = monthly_totals(Measure.objects.filter(pk=measure.pk)).get(measure.pk, ())
     points = monthly_series(measure, months=months, values=values)
     kind = charts.default_kind(measure)
-    result = charts.analyse(measure, points, kind=kind)
+    result = charts.analyse(measure, points, kind=kind, phases=phases_for([measure.pk])[measure.pk])
     last = result.last_part if result.parts else None
+    signal = charts.signal_of(measure, result)
     return {
         "measure": measure.pk,
         "kind": kind,
         "kind_label": str(charts.kind_label(kind)),
-        "signal": str(charts.signal_of(measure, result)),
-        "sentence": spc.describe(result),
+        "signal": str(signal),
+        "variation": str(charts.variation_of(signal, charts.direction_of(measure))),
+        "assurance": str(charts.assurance_of(measure, result)),
+        "sentence": charts.verdict(measure, result),
         "longest_run": last.longest_run if last else None,
         "longest_run_max": last.longest_run_max if last else None,
         "crossings": last.crossings if last else None,

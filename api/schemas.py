@@ -119,6 +119,10 @@ class Analysis(Schema):
     kind: str
     kind_label: str
     signal: str = Field(description="improvement, deterioration, none or too_few (measurements.charts.signal_of)")
+    variation: str = Field(
+        description="Making Data Count variation icon: common, improvement_high/low, concern_high/low or none"
+    )
+    assurance: str = Field(description="Making Data Count assurance icon: pass, fail, hit_and_miss or none")
     sentence: str
     longest_run: int | None
     longest_run_max: int | None
