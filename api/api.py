@@ -30,6 +30,7 @@ from initiatives.models import Initiative
 from measurements import charts
 from measurements.models import Measure, Measurement
 from measurements.periods import measure_months, measure_slots
+from measurements.phases import phases_for
 from measurements.series import display_value, monthly_totals
 from reports.models import Report
 
@@ -358,6 +359,7 @@ def analysis(request, pk: PK):
         measure,
         months=measure_months(measure, today=timezone.localdate()),
         values=monthly_totals(Measure.objects.filter(pk=measure.pk)).get(measure.pk, ()),
+        phases=phases_for([measure.pk])[measure.pk],
     )
     result = chart.result
     last = result.last_part if result.parts else None

@@ -239,3 +239,17 @@ def test_list_query_count_does_not_grow_with_rows(api_for, kdk, home, url):
     grow(99)
     hundred = _count_queries(client, url)
     assert one == hundred, (url, one, hundred)
+
+
+def test_measure_analysis_follows_the_teams_phases_and_gives_the_icons(api_for, noegle, measures):
+    from measurements.models import ChartPhase
+
+    measure = measures["home_whole"]
+    for month in range(1, 11):
+        MeasurementFactory(measure=measure, month=dt.date(2026, month, 1), numerator=month, denominator=20)
+    ChartPhase.objects.create(measure=measure, kind="exclude", month=dt.date(2026, 2, 1), reason="IT-nedbrud")
+    body = api_for(noegle).get(f"/api/v1/measures/{measure.pk}/analysis").json()
+    by_month = {p["month"]: p for p in body["points"]}
+    assert by_month["2026-02"]["excluded"] and not by_month["2026-03"]["excluded"]
+    assert body["variation"] in {"common", "improvement_high", "improvement_low", "concern_high", "concern_low", "none"}
+    assert body["assurance"] in {"pass", "fail", "hit_and_miss", "none"}
