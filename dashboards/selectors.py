@@ -51,7 +51,11 @@ class MeasureCard:
     @property
     def latest_text(self) -> str:
         latest = self.chart.latest
-        return format_value(self.measure, latest.value if latest else None)
+        text = format_value(self.measure, latest.value if latest else None)
+        if latest and self.measure.unit == Unit.EVENTS:  # the newest event: the time or opportunities before it
+            template = _("%(n)s dage siden forrige hændelse") if self.chart.kind == "t" else _("%(n)s muligheder")
+            return template % {"n": text}
+        return text
 
     @property
     def target_text(self) -> str:

@@ -29,7 +29,7 @@ from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from core.months import format_month
+from core.months import format_month, month_range
 
 from . import spc
 from .models import ChartKind, Measure, Unit
@@ -106,6 +106,10 @@ def unit_kinds(measure) -> tuple[str, ...]:
     if measure.unit == Unit.EVENTS and measure.per_section:
         return ("t",)
     return kinds_for_unit(measure.unit)
+
+
+def is_event_chart(measure) -> bool:
+    return measure.unit == Unit.EVENTS
 
 
 def higher_is_better(measure) -> bool:
@@ -628,6 +632,22 @@ def chart_for_measure(
     )
 
 
+def chart_points(
+    measure,
+    *,
+    months: Sequence[dt.date],
+    values: Iterable | None,
+    events: Iterable | None = None,
+    kind: str | None = None,
+) -> list[SeriesPoint]:
+    """What a chart of `kind` plots for the measure: its monthly series, or for a rare-event measure one point per
+    event (`event_series`). Every caller that analyses a measure (pages, status, reports) goes through here."""
+    kind = kind or default_kind(measure)
+    if measure.unit == Unit.EVENTS:
+        return event_series(measure, months=months, events=events, kind=kind)
+    return monthly_series(measure, months=months, values=values)
+
+
 def event_series(measure, *, months: Sequence[dt.date], events: Iterable | None, kind: str) -> list[SeriesPoint]:
     """A rare-event measure's chart points: one per event within the charted months, dated by the event, valued by
     the days (T) or the opportunities (G) since the previous event (the one before the first charted counts too)."""
@@ -798,6 +818,12 @@ def build_figure(
     is_run = result.kind == "run"
     runs_signal = result.runs_signal
     fig = _Figure()
+    # Rare events are drawn at their dates: the axis still counts months.
+    tick_months = (
+        month_range(months[0].replace(day=1), months[-1].replace(day=1))
+        if is_event_chart(measure) and months
+        else months
+    )
 
     # Centre line (median for run charts), red and dashed when the runs analysis signals (as qicharts2 draws it).
     fig.add_trace(
@@ -972,8 +998,8 @@ def build_figure(
         xaxis={
             "type": "date",
             "tickmode": "array",
-            "tickvals": _every_kth(x),
-            "ticktext": [tick_label(m) for m in _every_kth(months)],
+            "tickvals": [m.isoformat() for m in _every_kth(tick_months)],
+            "ticktext": [tick_label(m) for m in _every_kth(tick_months)],
             "showgrid": False,
             "automargin": True,
             "linecolor": "#d8dde6",

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from api import views as api_views
 from api.api import api
 
 from . import accessibility, bench_views, health
@@ -27,6 +28,7 @@ urlpatterns = [
     path("vaelg-klogt/", include("initiatives.urls")),
     path("rapporter/", include("reports.urls")),
     path("api/v1/", api.urls),
+    path("api/v1/<path:rest>", api_views.api_not_found, name="api_not_found"),
     path("api-noegler/", include("api.urls")),
     path("", include("dashboards.urls")),
 ]

@@ -358,6 +358,7 @@ MATRIX: dict[str, Entry] = {
     ),
     # Web API (issue 15): bearer tokens, each reaching what its owner may see; the OpenAPI document and its page
     # are public (no data)
+    "api_not_found": Entry(get=everyone(NOT_FOUND), page=False, kwargs=lambda c: {"rest": "no/such/thing"}),
     "api:api-root": Entry(get=everyone(NOT_FOUND), page=False, note="django-ninja's index: nothing there"),
     "api:openapi-json": Entry(get=everyone(OK), page=False),
     "api:openapi-view": Entry(get=everyone(OK), note="Swagger UI from our own static files"),
