@@ -17,8 +17,16 @@ from tests.trust import url_matrix as m
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 ROLES = ["anonymous", "udenfor", "noegle", "leder", "direktion", "kdk"]
 
-RUN_AXE = """async () => {
-    const result = await window.axe.run(document, {resultTypes: ["violations"]});
+#: Third-party parts of a page left out of the check, each with the reason (the accessibility statement lists them).
+EXCLUDED = {
+    # Swagger UI, drawn by django-ninja's bundle after the page loads: its own contrast and nested-control problems
+    # are listed in the statement; the page around it (language, landmark, heading, statement link) is checked.
+    "api:openapi-view": ["#swagger-ui"],
+}
+
+RUN_AXE = """async (exclude) => {
+    const context = exclude.length ? {exclude: exclude.map(selector => [selector])} : document;
+    const result = await window.axe.run(context, {resultTypes: ["violations"]});
     return result.violations.map(v => ({
         id: v.id, impact: v.impact, help: v.help,
         nodes: v.nodes.slice(0, 3).map(n => n.target.join(" ") + " :: " + n.failureSummary.split("\\n").slice(1, 2).join(""))
@@ -75,14 +83,18 @@ DANGLING = """() => {
 }"""
 
 
-def violations_on(page, url: str) -> list[str]:
+def violations_on(page, url: str, exclude: list[str] = ()) -> list[str]:
     response = page.goto(url)  # waits for the load event; no page fetches more after it (no hx-trigger="load")
-    # Charts are drawn by charts.js after load; check them drawn, as a user meets them.
-    page.wait_for_function("() => !document.querySelector('[data-chart-source]:not([data-chart-drawn])')")
+    # Charts are drawn by charts.js after load (those on a board page not shown yet, when it is); check them drawn.
+    # A script error stops the drawing: test_csp.py fails on it; here the page is checked as it stands.
+    page.wait_for_function(
+        "() => window.__scriptError || [...document.querySelectorAll('[data-chart-source]:not([data-chart-drawn])')]"
+        ".every(chart => chart.closest('[hidden]'))"
+    )
     status = response.status if response else "?"
     found = [f"HTTP {status}"] if status != 200 else []
     found += [f"names a missing id: {reference}" for reference in page.evaluate(DANGLING)]
-    for violation in page.evaluate(RUN_AXE):
+    for violation in page.evaluate(RUN_AXE, list(exclude)):
         found.append(
             f"{violation['id']} ({violation['impact']}): {violation['help']} → {json.dumps(violation['nodes'])}"
         )
@@ -99,6 +111,7 @@ def test_every_page_of_the_matrix_has_no_axe_violation_for_any_role(demo_data, b
             viewport={"width": 1366, "height": 900}, locale="da-DK", timezone_id="Europe/Copenhagen"
         )
         context.add_init_script(path=str(AXE))
+        context.add_init_script("window.addEventListener('error', () => { window.__scriptError = true; });")
         page = context.new_page()
         page.set_default_timeout(15_000)
         if role != "anonymous":
@@ -106,7 +119,7 @@ def test_every_page_of_the_matrix_has_no_axe_violation_for_any_role(demo_data, b
         pages = list(matrix_pages(role, cast))
         visited[role] = len(pages)
         for name, path in pages:
-            found = violations_on(page, f"{live_server.url}{path}")
+            found = violations_on(page, f"{live_server.url}{path}", EXCLUDED.get(name, []))
             problems += [f"{role} {name} {path}: {problem}" for problem in found]
             if role == "noegle" and name in FOCUS_CHECKED:
                 problems += [f"{role} {name} {path}: {problem}" for problem in unseen_focus(page)]
