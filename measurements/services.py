@@ -444,9 +444,7 @@ class MeasurementConflict(Exception):
     def stored_text(self) -> str:
         if self.current is None:
             return ""
-        if self.current.denominator is None:
-            return str(self.current.numerator)
-        return f"{self.current.numerator}/{self.current.denominator}"
+        return self.current.value_text
 
     @property
     def message(self) -> str:

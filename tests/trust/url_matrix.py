@@ -179,6 +179,7 @@ MATRIX: dict[str, Entry] = {
     "logout": Entry(get=everyone(NOT_ALLOWED), post=everyone(LOGIN), page=False),
     "healthz": Entry(get=everyone(OK), page=False),
     "readyz": Entry(get=everyone(OK), page=False, note="probe; 503 when the database or broker is down"),
+    "accessibility_statement": Entry(get=everyone(OK), note="the footer's accessibility statement: open to everyone"),
     # trust: audit trail, single sign-on (off in the tests' settings: 404; test_oidc.py covers it switched on)
     "audit:list": Entry(get=_roles(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
     "audit:mine": Entry(get=signed_in(OK)),
