@@ -17,6 +17,7 @@ class Unit(models.TextChoices):
 
 class MeasureQuerySet(DepartmentScopedQuerySet):
     department_path = "initiative__department"
+    shared_path = "initiative__shared_as_inspiration"
 
 
 class Measure(models.Model):
