@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from departments.models import Department, LocalTeam, TeamMember
 from goals import status
+from improvement.selectors import bands_by_initiative
 from initiatives.models import Action, Initiative, StatusChange
 from measurements import charts
 from measurements.models import Measure, Unit
@@ -70,11 +71,13 @@ class MeasureCard:
         return [(kind, charts.kind_label(kind)) for kind in self.chart.kinds if kind != self.chart.kind]
 
 
-def measure_card(measure, *, today: dt.date, values, actions, completeness: Completeness, kind: str | None = None):
+def measure_card(
+    measure, *, today: dt.date, values, actions, completeness: Completeness, kind: str | None = None, bands=()
+):
     return MeasureCard(
         measure=measure,
         chart=charts.chart_for_measure(
-            measure, months=measure_months(measure, today=today), values=values, actions=actions, kind=kind
+            measure, months=measure_months(measure, today=today), values=values, actions=actions, kind=kind, bands=bands
         ),
         completeness=completeness,
     )
@@ -126,6 +129,7 @@ def department_dashboard(department, *, year: int, today: dt.date, kind: str | N
         .order_by("recommendation__title")
     )
     by_initiative = {initiative.pk: InitiativeBlock(initiative) for initiative in initiatives}
+    bands = bands_by_initiative(by_initiative) if by_initiative else {}
     # Charts are remembered per measure, keyed by its summary stamp (see dashboards.chart_cache): the values are read
     # and the charts computed only for measures whose values, settings or actions changed since.
     language = get_language()
@@ -135,21 +139,28 @@ def department_dashboard(department, *, year: int, today: dt.date, kind: str | N
         chosen = chart_kind(measure, kind)
         months = measure_months(measure, today=today)
         actions = by_initiative[measure.initiative_id].initiative.action_list
+        periods = bands.get(measure.initiative_id, [])
         key = chart_cache.chart_key(
-            measure, stamp=row.stamps.get(measure.pk), kind=chosen, months=months, actions=actions, language=language
+            measure,
+            stamp=row.stamps.get(measure.pk),
+            kind=chosen,
+            months=months,
+            actions=actions,
+            language=language,
+            bands=periods,
         )
-        planned.append((entry, chosen, months, actions, key))
+        planned.append((entry, chosen, months, actions, periods, key))
     remembered = chart_cache.get_many(key for *_rest, key in planned)
     missing = [entry.measure.pk for entry, *_rest, key in planned if key not in remembered]
     totals = monthly_totals(Measure.objects.filter(pk__in=missing)) if missing else {}
     fresh = {}
-    for entry, chosen, months, actions, key in planned:
+    for entry, chosen, months, actions, periods, key in planned:
         measure = entry.measure
         if key in remembered:
             chart = chart_cache.for_measure(remembered[key], measure)
         else:
             chart = charts.chart_for_measure(
-                measure, months=months, values=totals.get(measure.pk, ()), actions=actions, kind=chosen
+                measure, months=months, values=totals.get(measure.pk, ()), actions=actions, kind=chosen, bands=periods
             )
             if key is not None:
                 fresh[key] = chart
@@ -184,6 +195,26 @@ def single_measure_card(measure, *, today: dt.date, kind: str | None = None) -> 
         actions=list(Action.objects.filter(initiative_id=measure.initiative_id).order_by("date", "id")),
         completeness=completeness_for(one, today=today)[measure.pk],
         kind=chart_kind(measure, kind),
+        bands=bands_by_initiative([measure.initiative_id]).get(measure.initiative_id, []),
+    )
+
+
+def entry_chart(measure, *, today: dt.date) -> charts.MeasureChart | None:
+    """The chart beside the entry grid: every due month, and the running month once it has a value; with the
+    initiative's tiltag and PDSA periods. None before the measure has any month."""
+    values = monthly_totals(Measure.objects.filter(pk=measure.pk)).get(measure.pk, [])
+    months = measure_months(measure, today=today)
+    current = today.replace(day=1)
+    if current not in months and any(value[0] == current for value in values):
+        months.append(current)
+    if not months:
+        return None
+    return charts.chart_for_measure(
+        measure,
+        months=months,
+        values=values,
+        actions=list(Action.objects.filter(initiative_id=measure.initiative_id).order_by("date", "id")),
+        bands=bands_by_initiative([measure.initiative_id]).get(measure.initiative_id, []),
     )
 
 

@@ -96,6 +96,10 @@ def measure_chart(request, pk):
         Measure.objects.visible_to(request.user).select_related("initiative__department", "initiative__recommendation"),
         pk=pk,
     )
+    if request.GET.get("panel") == "entry":
+        # The chart panel of the entry page (measurements), loaded with htmx so it shows the PDSA periods too.
+        chart = queries.entry_chart(measure, today=timezone.localdate())
+        return render(request, "dashboards/measure_chart.html#entry_panel", {"chart": chart, "measure": measure})
     card = queries.single_measure_card(measure, today=timezone.localdate(), kind=request.GET.get("kind"))
     template = "dashboards/measure_chart.html#card" if request.htmx else "dashboards/measure_chart.html"
     return render(request, template, {"card": card, "measure": measure})

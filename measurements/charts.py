@@ -52,6 +52,7 @@ COLOURS = {
     "target": "#1b7a3d",
     "action": "#6a3d9a",
     "signal": "#d9480f",
+    "band": "#6a3d9a",
 }
 
 
@@ -208,11 +209,13 @@ def chart_for_measure(
     values: Iterable | None,
     actions: Iterable = (),
     kind: str | None = None,
+    bands: Iterable = (),
 ) -> MeasureChart:
     """Series, analysis, Danish sentence, signal direction and plotly figure for one measure.
 
     `values`: the measure's stored values (see `monthly_series`); `actions`: the initiative's actions (objects with
     ``date`` and ``text``); those outside the charted months are left out. `kind` must be one of `kinds_for()`.
+    `bands`: periods to shade (PDSA cycles), plain objects with ``start``, ``end`` (dates) and ``label``.
     """
     months = list(months)
     points = monthly_series(measure, months=months, values=values)
@@ -226,7 +229,7 @@ def chart_for_measure(
         result=result,
         sentence=spc.describe(result),
         direction=signal_direction(measure, result),
-        figure=build_figure(measure, points=points, result=result, actions=actions),
+        figure=build_figure(measure, points=points, result=result, actions=actions, bands=bands),
     )
 
 
@@ -336,8 +339,18 @@ class _Figure:
         return {"data": self.data, "layout": self.layout}
 
 
-def build_figure(measure, *, points: Sequence[SeriesPoint], result: spc.ChartResult, actions: Iterable = ()) -> dict:
-    """The plotly figure as a plain dict (data + layout), ready for `json_script`."""
+def build_figure(
+    measure,
+    *,
+    points: Sequence[SeriesPoint],
+    result: spc.ChartResult,
+    actions: Iterable = (),
+    bands: Iterable = (),
+) -> dict:
+    """The plotly figure as a plain dict (data + layout), ready for `json_script`.
+
+    `bands`: periods drawn as shaded vertical strips with a label (PDSA cycles), each with ``start``, ``end`` and
+    ``label``; the pages above `measurements` pass them in as plain data."""
     months = [p.month for p in points]
     x = [m.isoformat() for m in months]
     labels = [plotly_text(format_month(m, "N Y")) for m in months]
@@ -437,6 +450,8 @@ def build_figure(measure, *, points: Sequence[SeriesPoint], result: spc.ChartRes
         )
 
     shapes, annotations = _action_marks(fig, months=months, result=result, target=target, actions=actions)
+    band_shapes, band_annotations = _band_marks(months=months, bands=bands)
+    shapes, annotations = band_shapes + shapes, band_annotations + annotations
     fig.update_layout(
         separators=",.",
         margin={"l": 56, "r": 16, "t": 40 if annotations else 16, "b": 8},
@@ -537,5 +552,45 @@ def _action_marks(fig, *, months, result, target, actions) -> tuple[list[dict], 
             "font": {"color": COLOURS["action"], "size": 11},
         }
         for index, a in enumerate(shown)
+    ]
+    return shapes, annotations
+
+
+def _band_marks(*, months, bands) -> tuple[list[dict], list[dict]]:
+    """A shaded strip with a label inside its top-left corner per band that overlaps the charted months."""
+    if not months:
+        return [], []
+    first, last = months[0], months[-1] + dt.timedelta(days=31)
+    shown = [band for band in bands if band.start < last and band.end >= first]
+    shapes = [
+        {
+            "type": "rect",
+            "xref": "x",
+            "yref": "paper",
+            "x0": max(band.start, first).isoformat(),
+            "x1": min(band.end, last).isoformat(),
+            "y0": 0,
+            "y1": 1,
+            "fillcolor": COLOURS["band"],
+            "opacity": 0.1,
+            "line": {"width": 0},
+            "layer": "below",
+        }
+        for band in shown
+    ]
+    annotations = [
+        {
+            "x": max(band.start, first).isoformat(),
+            "xref": "x",
+            "xanchor": "left",
+            "y": 1,
+            "yref": "paper",
+            "yanchor": "top",
+            "yshift": -2 - 14 * (index % 2),
+            "text": plotly_text(_short(band.label, 24)),
+            "showarrow": False,
+            "font": {"color": COLOURS["band"], "size": 10},
+        }
+        for index, band in enumerate(shown)
     ]
     return shapes, annotations
