@@ -75,6 +75,15 @@ class Driver(models.Model):
     def is_primary(self) -> bool:
         return self.parent_id is None
 
+    @property
+    def add_child_id(self) -> str:
+        """The id of the diagram's field for a new secondary driver under this one (kept across htmx swaps)."""
+        return f"add-child-{self.pk}"
+
+    @property
+    def add_idea_id(self) -> str:
+        return f"add-idea-{self.pk}"
+
 
 class ChangeIdeaQuerySet(DepartmentScopedQuerySet):
     department_path = "driver__diagram__initiative__department"

@@ -335,3 +335,12 @@ def action_create(*, initiative, date: dt.date | None, text: str, description: s
     return Action.objects.create(
         initiative=initiative, date=date, text=text, description=(description or "").strip(), created_by=by
     )
+
+
+@transaction.atomic
+def initiative_set_shared(*, initiative: Initiative, shared: bool, by) -> Initiative:
+    """*Del som inspiration*: other departments working on the same recommendation may see the initiative's values,
+    charts, PDSA cycles and progress scores (departments.access: `visible_or_shared`)."""
+    initiative.shared_as_inspiration = bool(shared)
+    _with_author(initiative, by).save(update_fields=["shared_as_inspiration"])
+    return initiative
