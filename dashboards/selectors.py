@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 
 from departments.models import Department, LocalTeam, TeamMember
 from goals import status
-from improvement.selectors import bands_by_initiative
+from improvement.models import ProgressScore
+from improvement.selectors import bands_by_initiative, latest_scores
 from initiatives.models import Action, Initiative, StatusChange
 from measurements import charts
 from measurements.models import Measure, Unit
@@ -92,6 +93,7 @@ def chart_kind(measure, requested: str | None) -> str | None:
 class InitiativeBlock:
     initiative: Initiative
     cards: list[MeasureCard] = field(default_factory=list)
+    score: ProgressScore | None = None  # the team's latest progress score
 
 
 @dataclass
@@ -130,6 +132,8 @@ def department_dashboard(department, *, year: int, today: dt.date, kind: str | N
     )
     by_initiative = {initiative.pk: InitiativeBlock(initiative) for initiative in initiatives}
     bands = bands_by_initiative(by_initiative) if by_initiative else {}
+    for initiative_id, score in (latest_scores(by_initiative) if by_initiative else {}).items():
+        by_initiative[initiative_id].score = score
     # Charts are remembered per measure, keyed by its summary stamp (see dashboards.chart_cache): the values are read
     # and the charts computed only for measures whose values, settings or actions changed since.
     language = get_language()

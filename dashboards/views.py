@@ -9,6 +9,7 @@ from core.http import requested_year
 from departments.access import access_for, get_scoped_or_404, require, sees_hospital_group
 from departments.models import Department, Hospital
 from goals import status
+from improvement.selectors import latest_scores
 from initiatives.selectors import cross_hospital_for
 from measurements import dataquality
 from measurements.models import Measure
@@ -135,7 +136,10 @@ def hospital_status(request):
     timeliness = dataquality.timeliness_by_department(ids, dataquality.year_months_due(year, today=today), today=today)
     quarter = dataquality.quarter_to_approve(today)
     approvals = dataquality.approvals_by_department(ids, quarter)
+    scores = latest_scores([initiative.pk for row in rows for initiative in row.initiatives])
     for row in rows:
+        # Each local initiative's latest progress score, side by side.
+        row.progress_scores = [(i, scores[i.pk]) for i in row.initiatives if i.pk in scores]
         row.timeliness_summary = dataquality.summarise(timeliness[row.department.pk])
         row.approval_text = dataquality.approval_text(approvals.get(row.department.pk))
         row.approved = row.department.pk in approvals

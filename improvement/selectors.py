@@ -147,12 +147,13 @@ def cycles_for(initiative_ids, *, statuses=None, between: tuple[dt.date, dt.date
     return list(cycles.prefetch_related("sections").order_by("start", "pk"))
 
 
-def latest_scores(initiative_ids) -> dict[int, ProgressScore]:
-    """Each initiative's newest progress score (one query)."""
+def latest_scores(initiative_ids, *, until: dt.date | None = None) -> dict[int, ProgressScore]:
+    """Each initiative's newest progress score, of a month up to `until` if given (one query)."""
     latest: dict[int, ProgressScore] = {}
-    for score in ProgressScore.objects.filter(initiative_id__in=list(initiative_ids)).order_by(
-        "initiative_id", "-month"
-    ):
+    scores = ProgressScore.objects.filter(initiative_id__in=list(initiative_ids))
+    if until is not None:
+        scores = scores.filter(month__lte=until)
+    for score in scores.order_by("initiative_id", "-month"):
         latest.setdefault(score.initiative_id, score)
     return latest
 

@@ -320,12 +320,12 @@ def _add_errors(form, error: ValidationError) -> None:
 
 
 def _cycle_chart(cycle: PdsaCycle, *, today: dt.date):
-    """The predicted measure's chart over the cycle's period (and the three months before it), the cycle shaded."""
+    """The predicted measure's chart over the cycle's period and three months either side, the cycle shaded."""
     measure = cycle.prediction_measure
     if measure is None:
         return None
     due = set(measure_months(measure, today=today))
-    months = [m for m in month_range(add_months(first_of_month(cycle.start), -3), cycle.end) if m in due]
+    months = [m for m in month_range(add_months(first_of_month(cycle.start), -3), add_months(cycle.end, 3)) if m in due]
     if not months:
         return None
     return chart_for_measure(
