@@ -7,6 +7,8 @@ PY := .venv/bin/python
 # The tests run against real PostgreSQL and Redis (as in CI); override the URLs to point elsewhere.
 TEST_DATABASE_URL ?= postgres://$(shell whoami)@127.0.0.1:5432/vaelgklogt
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
+# The shared cache the tests use (charts, the API's rate counters), as in production; CI uses Redis db 13.
+TEST_CACHE_URL ?= redis://127.0.0.1:6379/13
 
 .PHONY: setup system run test lint format messages bench bench-quick
 
@@ -25,7 +27,7 @@ run: setup system
 
 test: setup
 	DEBUG=false TESTING=true SECURE_SSL_REDIRECT=false SECRET_KEY=test-only-secret-key ALLOWED_HOSTS=localhost,127.0.0.1,testserver \
-	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) DJANGO_ALLOW_ASYNC_UNSAFE=true \
+	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) CACHE_URL=$(TEST_CACHE_URL) CACHE_KEY_PREFIX=vk-test-$$$$ DJANGO_ALLOW_ASYNC_UNSAFE=true \
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint:

@@ -176,9 +176,9 @@ def cross_hospital(request):
                 return redirect(f"{reverse('dashboards:cross_hospital')}?year={selection.year}")
     elif request.method == "POST":
         raise PermissionDenied
-    rows = status.department_rows(
-        Department.objects.visible_to(request.user), year=year, today=timezone.localdate(), measures=False
-    )
+    # Which departments take part is shared with every signed-in user (as the catalogue does); the link to a
+    # department's page only where the user may open it.
+    rows = status.department_rows(Department.objects.all(), year=year, today=timezone.localdate(), measures=False)
     steerable = set(steerable_departments(request.user).values_list("pk", flat=True))
     context = {
         "year": year,
@@ -187,6 +187,7 @@ def cross_hospital(request):
         "rows": rows,
         "joined": sum(row.in_cross_hospital for row in rows),
         "steerable": steerable,
+        "visible": set(Department.objects.visible_to(request.user).values_list("pk", flat=True)),
         "form": form,
     }
     return render(request, "dashboards/cross_hospital.html", context)

@@ -254,9 +254,10 @@ class MeasureSpec:
     direction: str
     target: float | None
     per_section: bool
-    level: float  # proportion, count per month or rate per `rate_per`
+    level: float  # proportion, count per month, rate per `rate_per`, mean, or rare events per month
     after: float | None = None  # level after the action (a sustained shift)
-    size: int = 80  # denominator per month (per section when measured per section)
+    size: int = 80  # denominator per month (per section when measured per section); observations for means;
+    # opportunities (procedures) per month for rare events
     rate_per: int = 1
     gaps: tuple[int, ...] = ()
 
@@ -298,6 +299,32 @@ INITIATIVES = [
             ),
             MeasureSpec(
                 "ORT-KAT-03", "Urinretention efter fjernet kateter", "balancing", Unit.COUNT, "lower", None, False, 3.0
+            ),
+            # A mean per month and section (Xbar/S): hours with a catheter, falling after the action.
+            MeasureSpec(
+                "ORT-KAT-04",
+                "Kateterliggetid i timer (gennemsnit)",
+                "process",
+                Unit.MEAN,
+                "lower",
+                36.0,
+                True,
+                52.0,
+                after=40.0,
+                size=14,
+            ),
+            # A rare balancing event (T chart): only the date of each event; more days between is better.
+            MeasureSpec(
+                "ORT-KAT-05",
+                "Genanlagt kateter efter fravalg (sjælden hændelse)",
+                "balancing",
+                Unit.EVENTS,
+                "higher",
+                None,
+                False,
+                1.2,
+                after=0.6,
+                size=90,
             ),
         ],
         (13, "Ny instruks: kateter kun efter skøn, undervisning af plejepersonale"),

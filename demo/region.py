@@ -490,7 +490,10 @@ def _department_plans(i: int, department, measure_count: int, own, national, opt
         if count:
             status = Initiative.Status.IMPLEMENTING if status == Initiative.Status.PLANNED else status
         chosen = own[k % len(own) : k % len(own) + 1 + (i + k) % 2] or own[:1]
-        plans.append((Initiative(department=department, recommendation=rec, year=YEAR, status=status), chosen, count))
+        initiative = Initiative(
+            department=department, recommendation=rec, year=YEAR, status=status, cross_hospital=rec == cross
+        )
+        plans.append((initiative, chosen, count))
         used.add((rec.pk, YEAR))
     remaining = measure_count - sum(per_initiative)
     j = 0

@@ -339,8 +339,13 @@ def _measure(initiative, spec: MeasureSpec, months, *, responsible, by) -> Measu
         "baseline_start": months[0],
         "baseline_end": months[11],
         "operational_definition": f"{spec.name}, opgjort pr. kalendermåned (demo).",
-        "numerator_definition": "Antal hændelser i måneden (demo).",
-        "denominator_definition": "" if spec.unit == Unit.COUNT else "Antal patienter/sengedage (demo).",
+        "numerator_definition": {
+            Unit.MEAN: "Antal patienter med kateter i måneden; gennemsnit og SD af liggetiden i timer (demo).",
+            Unit.EVENTS: "Datoen for hver genanlæggelse; ingen patientdata (demo).",
+        }.get(spec.unit, "Antal hændelser i måneden (demo)."),
+        "denominator_definition": ""
+        if spec.unit in (Unit.COUNT, Unit.MEAN, Unit.EVENTS)
+        else "Antal patienter/sengedage (demo).",
         "data_source": "Sundhedsplatformen, udtræk (demo)",
         "responsible": responsible,
     }
@@ -392,12 +397,16 @@ def _meetings(departments, cast) -> None:
 
 
 def _wanted_values(spec: MeasureSpec, months, shift_month, targets) -> dict:
-    """The measure's generated values, {(section id or None, month): (numerator, denominator)}, for each target
-    (a section, or None for the whole department)."""
+    """The measure's generated values, {(section id or None, month): (numerator, denominator, extra)}, for each
+    target (a section, or None for the whole department); `extra` holds a mean's mean and SD or a rare-event
+    month's dates and opportunities (the write service's keyword arguments)."""
     return {
-        (section.pk if section else None, month): (numerator, denominator)
+        (section.pk if section else None, month): (numerator, denominator, extra)
         for section in targets
-        for month, numerator, denominator in _values(spec, months, shift_month, section.code if section else "all")
+        for month, numerator, denominator, *rest in _values(
+            spec, months, shift_month, section.code if section else "all"
+        )
+        for extra in [rest[0] if rest else {}]
     }
 
 
@@ -413,6 +422,18 @@ def _values(spec: MeasureSpec, months: list[dt.date], shift_month: dt.date | Non
         elif spec.unit == Unit.RATE:
             exposure = max(10, round(rng.gauss(spec.size, spec.size * 0.08)))
             yield month, poisson(rng, level * exposure / spec.rate_per), exposure
+        elif spec.unit == Unit.MEAN:
+            n = max(3, round(rng.gauss(spec.size, spec.size * 0.2)))
+            mean = max(1.0, rng.gauss(level, level * 0.06))
+            sd = max(0.5, rng.gauss(level * 0.3, level * 0.04))
+            extra = {"mean": f"{mean:.1f}".replace(".", ","), "sd": f"{sd:.1f}".replace(".", ",")}
+            yield month, n, None, extra
+        elif spec.unit == Unit.EVENTS:
+            days = sorted(rng.sample(range(1, 29), min(poisson(rng, level), 5)))
+            share = max(1, spec.size // (len(days) + 1))
+            opportunities = [max(1, round(rng.gauss(share, share * 0.2))) for _day in days]
+            extra = {"events": [month.replace(day=day) for day in days], "opportunities": opportunities or None}
+            yield month, len(days), None, extra
         else:
             yield month, poisson(rng, level), None
 
@@ -421,13 +442,16 @@ def _value_entries(measure: Measure, wanted: dict) -> list[Entry]:
     """What makes the measure's stored values exactly `wanted` ({(section id, month): (numerator, denominator)}):
     every wanted value (the write service leaves an unchanged one alone), and a deletion of every other one."""
     stored = {(v.section_id, v.month): v for v in Measurement.objects.filter(measure=measure)}
-    rows = [(*key, numerator, denominator, stored.pop(key, None)) for key, (numerator, denominator) in wanted.items()]
+    rows = [
+        (*key, numerator, denominator, stored.pop(key, None), extra)
+        for key, (numerator, denominator, extra) in wanted.items()
+    ]
     return _entries(measure, rows + [(*key, None, None, value) for key, value in stored.items()])
 
 
 def _entries(measure: Measure, rows) -> list[Entry]:
-    """Write-service entries from (section id, month, numerator, denominator, stored value or None) rows; both
-    numbers None deletes the stored value."""
+    """Write-service entries from (section id, month, numerator, denominator, stored value or None[, extra]) rows;
+    both numbers None deletes the stored value; `extra` is a mean's or a rare-event month's keyword arguments."""
     sections = {section.pk: section for section in measure.initiative.sections.all()}
     return [
         Entry(
@@ -438,8 +462,9 @@ def _entries(measure: Measure, rows) -> list[Entry]:
             numerator=numerator,
             denominator=denominator,
             expected_version=stored.version if stored else None,
+            **(extra[0] if extra else {}),
         )
-        for section_id, month, numerator, denominator, stored in rows
+        for section_id, month, numerator, denominator, stored, *extra in rows
     ]
 
 

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from core.forms import DanishDateField
+
 from .access import is_kdk, require
 from .models import AuditEvent
 
@@ -26,8 +28,8 @@ class AuditFilterForm(forms.Form):
         label=_("Udfald"), required=False, choices=[("", _("Alle")), *AuditEvent.Outcome.choices]
     )
     object = forms.CharField(label=_("Objekt"), required=False, max_length=100, help_text=_("Type, id eller navn"))
-    date_from = forms.DateField(label=_("Fra dato"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("Til dato"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = DanishDateField(label=_("Fra dato"), required=False)
+    date_to = DanishDateField(label=_("Til dato"), required=False)
 
     def clean(self):
         cleaned = super().clean()

@@ -4,21 +4,15 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DanishDateField
+
 from .models import TeamMember
 from .services import department_users
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
 class TeamForm(forms.Form):
-    established_on = forms.DateField(
+    established_on = DanishDateField(
         label=_("Etableret"),
-        widget=DateInput(),
         help_text=_("Den dag teamet holdt sit første møde eller blev udpeget. Mål 2: senest 31. marts."),
     )
     note = forms.CharField(
@@ -46,7 +40,16 @@ class TeamMemberForm(forms.Form):
     title = forms.CharField(
         label=_("Titel"), max_length=150, required=False, help_text=_("Fx sygeplejerske, overlæge, sekretær.")
     )
-    role = forms.ChoiceField(label=_("Rolle i teamet"), choices=TeamMember.Role.choices)
+    role = forms.ChoiceField(
+        label=_("Rolle i teamet"),
+        choices=[("", _("— vælg rolle —")), *TeamMember.Role.choices],
+        error_messages={"required": _("Vælg en rolle i teamet.")},
+    )
+    confirm_second_coordinator = forms.BooleanField(
+        label=_("Ja, teamet skal have to tovholdere"),
+        required=False,
+        help_text=_("Kun når teamet allerede har en tovholder."),
+    )
 
     def __init__(self, *args, department, **kwargs):
         super().__init__(*args, **kwargs)

@@ -39,8 +39,8 @@ class HistoryEntry:
 
 def _who(record) -> str:
     user = record.history_user
-    if user is None:
-        return _("ukendt")
+    if user is None:  # written by no signed-in user (a command, an import), or by a user since deleted
+        return _("systemet")
     return user.get_full_name() or user.get_username()
 
 

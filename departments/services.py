@@ -51,7 +51,15 @@ def team_establish(*, department: Department, established_on: dt.date, note: str
     return team
 
 
-def _validate_member(*, team: LocalTeam, user, name: str, role: str, exclude_pk: int | None = None) -> None:
+def _validate_member(
+    *,
+    team: LocalTeam,
+    user,
+    name: str,
+    role: str,
+    confirm_second_coordinator: bool = False,
+    exclude_pk: int | None = None,
+) -> None:
     errors = {}
     if user is None and not name.strip():
         errors["name"] = _("Vælg en bruger eller skriv personens navn.")
@@ -63,13 +71,29 @@ def _validate_member(*, team: LocalTeam, user, name: str, role: str, exclude_pk:
             errors["user"] = _("Brugeren er allerede med i teamet.")
     if role not in TeamMember.Role.values:
         errors["role"] = _("Vælg en rolle i teamet.")
+    elif role == TeamMember.Role.COORDINATOR and not confirm_second_coordinator:
+        current = team.members.filter(role=TeamMember.Role.COORDINATOR).exclude(pk=exclude_pk).first()
+        if current is not None:
+            errors["confirm_second_coordinator"] = _(
+                "Teamet har allerede en tovholder (%(name)s). Bekræft, at teamet skal have to tovholdere."
+            ) % {"name": current.display_name}
     if errors:
         raise ValidationError(errors)
 
 
 @transaction.atomic
-def team_member_add(*, team: LocalTeam, role: str, user=None, name: str = "", title: str = "", by) -> TeamMember:
-    _validate_member(team=team, user=user, name=name, role=role)
+def team_member_add(
+    *,
+    team: LocalTeam,
+    role: str,
+    user=None,
+    name: str = "",
+    title: str = "",
+    confirm_second_coordinator: bool = False,
+    by,
+) -> TeamMember:
+    """Add a member; a second tovholder only when `confirm_second_coordinator` says so."""
+    _validate_member(team=team, user=user, name=name, role=role, confirm_second_coordinator=confirm_second_coordinator)
     member = TeamMember(team=team, user=user, name="" if user else name.strip(), title=title.strip(), role=role)
     _with_author(member, by).save()
     _forget_access_of(user, by)
@@ -77,8 +101,24 @@ def team_member_add(*, team: LocalTeam, role: str, user=None, name: str = "", ti
 
 
 @transaction.atomic
-def team_member_update(*, member: TeamMember, role: str, user=None, name: str = "", title: str = "", by) -> TeamMember:
-    _validate_member(team=member.team, user=user, name=name, role=role, exclude_pk=member.pk)
+def team_member_update(
+    *,
+    member: TeamMember,
+    role: str,
+    user=None,
+    name: str = "",
+    title: str = "",
+    confirm_second_coordinator: bool = False,
+    by,
+) -> TeamMember:
+    _validate_member(
+        team=member.team,
+        user=user,
+        name=name,
+        role=role,
+        confirm_second_coordinator=confirm_second_coordinator,
+        exclude_pk=member.pk,
+    )
     previous_user = member.user
     member.user = user
     member.name = "" if user else name.strip()

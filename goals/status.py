@@ -1,8 +1,9 @@
 """Goal status for departments and the hospital group: the one source of truth.
 
 Pages, exports and Celery reports all call `department_rows` (and `totals` for the group); nothing else counts
-"goal met". Mål 1: one to two selections for the year, each counting only once it is followed with systematic
-measurements (a measure with at least one value). Mål 2: a local team established in the first quarter.
+"goal met". Mål 1: one to two local selections for the year (the department's part in the cross-hospital
+recommendation, recorded on the initiative when it joins, apart), each counting only once it is followed with
+systematic measurements (a measure with at least one value). Mål 2: a local team established in the first quarter.
 
 With ``measures=True`` (the default) each row also carries its measures' data completeness (from
 `measurements.periods.completeness_for`) and what the run/control chart of each measure shows (improvement,
@@ -30,7 +31,6 @@ from core.months import last_complete_month
 from core.quarters import Quarter
 from departments.models import Department, LocalTeam
 from initiatives.models import Initiative
-from initiatives.selectors import cross_hospital_for
 from measurements import charts, spc, summary
 from measurements.charts import Signal
 from measurements.models import Measure
@@ -58,8 +58,22 @@ class GoalResult:
         return self.state == GoalState.MET
 
 
+#: The NSR plan sets Mål 2 (a team established in the first quarter) for this year only.
+TEAM_GOAL_YEAR = 2026
+
+
 def team_goal(team: LocalTeam | None, *, year: int, today: dt.date) -> GoalResult:
-    """Mål 2: the department has established a local team in the first quarter of `year`."""
+    """Mål 2: the department has established a local team in the first quarter of 2026.
+
+    For later years the plan sets no deadline: the status says whether the team exists, and since when."""
+    if year > TEAM_GOAL_YEAR:
+        if team is None or team.established_on > dt.date(year, 12, 31):
+            return GoalResult(
+                GoalState.NOT_YET, _("Intet team"), _("Ingen frist i planen for %(year)d") % {"year": year}
+            )
+        return GoalResult(
+            GoalState.MET, _("Teamet findes"), _("Etableret %(date)s") % {"date": _date(team.established_on)}
+        )
     deadline = Quarter(year, 1).end
     if team is None:
         state = GoalState.OVERDUE if today > deadline else GoalState.NOT_YET
@@ -70,7 +84,11 @@ def team_goal(team: LocalTeam | None, *, year: int, today: dt.date) -> GoalResul
 
 
 def selection_goal(*, selected: int, followed: int, year: int, today: dt.date) -> GoalResult:
-    """Mål 1: one to two selections, implemented and followed with measurements during `year`."""
+    """Mål 1: one to two local selections, implemented and followed with measurements during `year`.
+
+    `selected` and `followed` count the department's local selections only: its part in the cross-hospital
+    recommendation is a goal of its own (NSR plan) and never counts here.
+    """
     if selected > MAX_SELECTIONS:
         return GoalResult(
             GoalState.NOT_YET,
@@ -78,7 +96,11 @@ def selection_goal(*, selected: int, followed: int, year: int, today: dt.date) -
             _("%(n)d valgt, højst %(max)d") % {"n": selected, "max": MAX_SELECTIONS},
         )
     if followed >= MIN_SELECTIONS:
-        return GoalResult(GoalState.MET, _("Opfyldt"), _("%(n)d valgt og fulgt med målinger") % {"n": followed})
+        return GoalResult(
+            GoalState.MET,
+            _("Opfyldt"),
+            _("%(n)d valgt, %(m)d fulgt med målinger") % {"n": selected, "m": followed},
+        )
     state = GoalState.OVERDUE if today > dt.date(year, 12, 31) else GoalState.NOT_YET
     if selected:
         return GoalResult(state, _("Ikke målt endnu"), _("%(n)d valgt, ingen målinger") % {"n": selected})
@@ -206,7 +228,6 @@ def department_rows(departments, *, year: int, today: dt.date, measures: bool = 
 
     `measures=False` leaves out the measures' completeness and signals (three goals only; fewer queries).
     """
-    cross = cross_hospital_for(year)
     scope = departments
     departments = (
         departments.select_related("local_team")
@@ -217,19 +238,19 @@ def department_rows(departments, *, year: int, today: dt.date, measures: bool = 
     for department in departments:
         team = getattr(department, "local_team", None)
         initiatives = department.year_initiatives
+        local = [i for i in initiatives if not i.cross_hospital]
         rows.append(
             DepartmentStatus(
                 department=department,
                 team=team_goal(team, year=year, today=today),
                 selections=selection_goal(
-                    selected=len(initiatives),
-                    followed=sum(1 for i in initiatives if i.has_data),
+                    selected=len(local),
+                    followed=sum(1 for i in local if i.has_data),
                     year=year,
                     today=today,
                 ),
                 initiatives=initiatives,
-                in_cross_hospital=bool(cross)
-                and any(i.recommendation_id == cross.recommendation_id for i in initiatives),
+                in_cross_hospital=any(i.cross_hospital for i in initiatives),
             )
         )
     if measures and rows:

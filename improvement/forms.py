@@ -3,12 +3,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from departments.forms import DateInput
+from core.forms import DanishDateField, DanishMonthField
 
 from .models import PdsaCycle
 from .selectors import score_choices
 
-DATE_ERRORS = {"required": _("Vælg en dato."), "invalid": _("Skriv datoen som dd.mm.åååå.")}
+DATE_REQUIRED = {"required": _("Skriv datoen, fx 15.12.2026.")}
 
 
 class CycleForm(forms.Form):
@@ -20,8 +20,8 @@ class CycleForm(forms.Form):
         label=_("Afsnit"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
     who = forms.CharField(label=_("Hvem"), max_length=200, required=False)
-    start = forms.DateField(label=_("Start"), widget=DateInput, error_messages=DATE_ERRORS)
-    end = forms.DateField(label=_("Slut"), widget=DateInput, error_messages=DATE_ERRORS)
+    start = DanishDateField(label=_("Start"), error_messages=DATE_REQUIRED)
+    end = DanishDateField(label=_("Slut"), error_messages=DATE_REQUIRED)
     prediction_measure = forms.ModelChoiceField(
         label=_("Måling der skal flytte sig"), queryset=None, required=False, empty_label=_("Vælg en måling")
     )
@@ -63,11 +63,6 @@ class CycleForm(forms.Form):
 
 
 class ScoreForm(forms.Form):
-    month = forms.DateField(
-        label=_("Måned"),
-        input_formats=["%Y-%m"],
-        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
-        error_messages={"required": _("Vælg måneden."), "invalid": _("Vælg måneden.")},
-    )
+    month = DanishMonthField(label=_("Måned"), error_messages={"required": _("Skriv måneden, fx december 2026.")})
     score = forms.ChoiceField(label=_("Score"), choices=score_choices, error_messages={"required": _("Vælg en score.")})
     note = forms.CharField(label=_("Note"), max_length=300, required=False)

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from departments.forms import DateInput
+from core.forms import DanishDateField
 from departments.models import Department
 
 from .models import Initiative, NationalGoal, Recommendation
@@ -83,6 +83,11 @@ class SelectForm(_SectionsAndGoals):
     def __init__(self, *args, year=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = year_choices(around=year)
+        # A new selection says where and what for (initiatives.services.initiative_select checks it too).
+        self.fields["sections"].required = True
+        self.fields["sections"].error_messages["required"] = _("Vælg mindst ét afsnit, hvor indsatsen gennemføres.")
+        self.fields["aim"].required = True
+        self.fields["aim"].error_messages["required"] = _("Skriv formålet: fra … til … inden ….")
 
 
 class InitiativeForm(_SectionsAndGoals):
@@ -91,7 +96,7 @@ class InitiativeForm(_SectionsAndGoals):
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Ny status"), choices=())
-    changed_on = forms.DateField(label=_("Dato"), widget=DateInput())
+    changed_on = DanishDateField(label=_("Dato"))
     reason = forms.CharField(
         label=_("Begrundelse"),
         required=False,
@@ -151,7 +156,7 @@ class JoinForm(forms.Form):
 
 
 class QualityMeetingForm(forms.Form):
-    date = forms.DateField(label=_("Dato"), widget=DateInput())
+    date = DanishDateField(label=_("Dato"))
     title = forms.CharField(label=_("Titel"), max_length=200, required=False, initial=_("Kvalitetsteammøde"))
     decisions = forms.CharField(
         label=_("Beslutninger"),
@@ -162,7 +167,7 @@ class QualityMeetingForm(forms.Form):
 
 
 class InspirationMeetingForm(forms.Form):
-    date = forms.DateField(label=_("Dato"), widget=DateInput())
+    date = DanishDateField(label=_("Dato"))
     title = forms.CharField(label=_("Titel"), max_length=200, required=False)
     participants = forms.ModelMultipleChoiceField(
         label=_("Deltagende afdelinger"),

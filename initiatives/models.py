@@ -120,6 +120,11 @@ class Initiative(models.Model):
     national_goals = models.ManyToManyField(
         NationalGoal, blank=True, related_name="initiatives", verbose_name=_("nationale mål")
     )
+    cross_hospital = models.BooleanField(
+        _("afdelingens del i den tværgående anbefaling"),
+        default=False,
+        help_text=_("Sat når afdelingen tilslutter sig årets tværgående anbefaling; tæller ikke med i Mål 1."),
+    )
     shared_as_inspiration = models.BooleanField(
         _("del som inspiration"),
         default=False,

@@ -66,10 +66,17 @@ def initiative_select(
     status: str = Initiative.Status.PLANNED,
     by,
 ) -> Initiative:
-    """Select a recommendation or opt-out for a year: the department's initiative, with its first status."""
+    """Select a recommendation or opt-out for a year: the department's initiative, with its first status.
+
+    Sections and an aim are required: a selection without them is refused, so it never counts toward Mål 1."""
     errors: dict = {}
     _check_year(year, errors)
     sections = _check_sections(department, sections, errors)
+    # An untouched form never creates an initiative: it would count toward Mål 1 without saying where or what for.
+    if not sections and "sections" not in errors:
+        errors["sections"] = _("Vælg mindst ét afsnit, hvor indsatsen gennemføres.")
+    if not aim.strip():
+        errors["aim"] = _("Skriv formålet: fra … til … inden ….")
     if not recommendation_usable_by(recommendation, department):
         errors[NON_FIELD_ERRORS] = _("Dette faglige fravalg tilhører en anden afdeling og er ikke delt.")
     if status not in START_STATUSES:
@@ -82,6 +89,7 @@ def initiative_select(
     if errors:
         raise ValidationError(errors)
     today = timezone.localdate()
+    cross = cross_hospital_for(year)
     initiative = _with_author(
         Initiative(
             department=department,
@@ -90,6 +98,9 @@ def initiative_select(
             aim=aim.strip(),
             status=status,
             status_changed_on=today,
+            # Selecting the year's cross-hospital recommendation is joining it: recorded now, so a later change of
+            # the year's recommendation never flips the department's Mål 1 count.
+            cross_hospital=cross is not None and cross.recommendation_id == recommendation.pk,
         ),
         by,
     )
@@ -228,10 +239,13 @@ def cross_hospital_join(*, department: Department, year: int, by) -> tuple[Initi
         department=department,
         recommendation=selection.recommendation,
         year=year,
-        defaults={"status": Initiative.Status.PLANNED, "status_changed_on": today},
+        defaults={"status": Initiative.Status.PLANNED, "status_changed_on": today, "cross_hospital": True},
     )
     if created:
         StatusChange.objects.create(initiative=initiative, status=initiative.status, changed_on=today, changed_by=by)
+    elif not initiative.cross_hospital:  # selected locally before: from now on it is the cross-hospital part
+        initiative.cross_hospital = True
+        _with_author(initiative, by).save(update_fields=["cross_hospital"])
     return initiative, created
 
 

@@ -30,13 +30,15 @@ from core.months import format_month
 
 from . import spc
 from .models import Measure, Unit
-from .series import SeriesPoint, display_factor, latest_present, monthly_series
+from .series import SeriesPoint, display_factor, event_points, latest_present, monthly_series
 
 #: Chart kinds a user may pick per unit; the first is the default.
 KINDS_BY_UNIT: dict[str, tuple[str, ...]] = {
     Unit.PROPORTION: ("p", "run"),
     Unit.RATE: ("u", "run"),
     Unit.COUNT: ("run", "i"),
+    Unit.MEAN: ("xbar", "s", "i", "run"),
+    Unit.EVENTS: ("t", "g"),
 }
 
 _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
@@ -69,7 +71,26 @@ def plotly_text(text) -> str:
 
 
 def kinds_for(measure) -> tuple[str, ...]:
+    return unit_kinds(measure)
+
+
+def unit_kinds(measure) -> tuple[str, ...]:
+    """The chart kinds that fit the measure's unit, recommended first (the one place that knows the new units).
+
+    *Gennemsnit*: Xbar (the month's pooled mean against limits from the subgroup sizes and SDs), S (the pooled SD),
+    or an I or run chart of the means. *Sjældne hændelser*: T (days between events, pooled over the sections into
+    one timeline) and, when the events are recorded for the whole department, G (the opportunities recorded since
+    the previous event): per section, opportunities "since the section's previous event" do not add up to the
+    department's opportunities between its events, so no G chart is offered there.
+    """
+    if measure.unit == Unit.EVENTS and measure.per_section:
+        return ("t",)
     return KINDS_BY_UNIT[measure.unit]
+
+
+def higher_is_better(measure) -> bool:
+    """The measure's direction; for rare events always higher (more time or opportunities between adverse events)."""
+    return measure.unit == Unit.EVENTS or measure.direction == Measure.Direction.HIGHER
 
 
 def default_kind(measure) -> str:
@@ -82,7 +103,11 @@ def kind_label(kind: str) -> str:
         "p": _("P-kontroldiagram"),
         "u": _("U-kontroldiagram"),
         "i": _("I-kontroldiagram"),
-    }[kind]
+        "xbar": _("Xbar-kontroldiagram (gennemsnit)"),
+        "s": _("S-kontroldiagram (standardafvigelse)"),
+        "t": _("T-kontroldiagram (dage mellem hændelser)"),
+        "g": _("G-kontroldiagram (muligheder mellem hændelser)"),
+    }.get(kind, kind.upper())
 
 
 def freeze_for(measure, months: Sequence[dt.date]) -> int | None:
@@ -102,6 +127,12 @@ def analyse(measure, points: Sequence[SeriesPoint], *, kind: str | None = None) 
     kind = kind or default_kind(measure)
     if kind not in kinds_for(measure):
         raise ValueError(f"Chart kind {kind!r} does not fit unit {measure.unit!r}")
+    freeze = freeze_for(measure, [p.month for p in points])
+    if measure.unit == Unit.MEAN and kind in ("xbar", "s"):
+        sizes = [p.numerator for p in points]
+        return spc.chart(kind, [p.value for p in points], sizes, sd=[p.sd for p in points], freeze=freeze)
+    if measure.unit in (Unit.MEAN, Unit.EVENTS):  # i/run of the means; t/g of the event points' values
+        return spc.chart(kind, [p.value for p in points], freeze=freeze)
     numerators = [p.numerator for p in points]
     denominators = [p.denominator for p in points] if measure.has_denominator else None
     return spc.chart(
@@ -125,7 +156,7 @@ def signal_direction(measure, result: spc.ChartResult) -> str | None:
     """
     if not enough_data(result):
         return None
-    return spc.chart_direction(result, higher_is_better=measure.direction == Measure.Direction.HIGHER)
+    return spc.chart_direction(result, higher_is_better=higher_is_better(measure))
 
 
 class Signal(StrEnum):
@@ -189,7 +220,7 @@ class MeasureChart:
         latest = self.latest
         if self.target is None or latest is None:
             return None
-        if self.measure.direction == Measure.Direction.HIGHER:
+        if higher_is_better(self.measure):
             return latest.value >= self.target
         return latest.value <= self.target
 
@@ -209,17 +240,23 @@ def chart_for_measure(
     values: Iterable | None,
     actions: Iterable = (),
     kind: str | None = None,
+    events: Iterable | None = None,
     bands: Iterable = (),
 ) -> MeasureChart:
     """Series, analysis, Danish sentence, signal direction and plotly figure for one measure.
 
     `values`: the measure's stored values (see `monthly_series`); `actions`: the initiative's actions (objects with
     ``date`` and ``text``); those outside the charted months are left out. `kind` must be one of `kinds_for()`.
+    `events`: a rare-event measure's events (RareEvent objects or ``(date, opportunities)``); without them its
+    ``events`` are read (prefetch them to avoid a query per measure). Its T/G chart has one point per event.
     `bands`: periods to shade (PDSA cycles), plain objects with ``start``, ``end`` (dates) and ``label``.
     """
     months = list(months)
-    points = monthly_series(measure, months=months, values=values)
     kind = kind or default_kind(measure)
+    if measure.unit == Unit.EVENTS:
+        points = event_series(measure, months=months, events=events, kind=kind)
+    else:
+        points = monthly_series(measure, months=months, values=values)
     result = analyse(measure, points, kind=kind)
     return MeasureChart(
         measure=measure,
@@ -231,6 +268,24 @@ def chart_for_measure(
         direction=signal_direction(measure, result),
         figure=build_figure(measure, points=points, result=result, actions=actions, bands=bands),
     )
+
+
+def event_series(measure, *, months: Sequence[dt.date], events: Iterable | None, kind: str) -> list[SeriesPoint]:
+    """A rare-event measure's chart points: one per event within the charted months, dated by the event, valued by
+    the days (T) or the opportunities (G) since the previous event (the one before the first charted counts too)."""
+    if events is None:
+        events = measure.events.all()
+    if not months:
+        return []
+    end = months[-1].replace(day=28) + dt.timedelta(days=4)
+    end = end - dt.timedelta(days=end.day - 1)  # the first day after the last charted month
+    points = []
+    for event in event_points(events):
+        if event.date < months[0] or event.date >= end:
+            continue
+        y = event.days if kind == "t" else event.opportunities
+        points.append(SeriesPoint(month=event.date, numerator=y, denominator=None, value=None if y is None else y))
+    return points
 
 
 # --------------------------------------------------------------------------- #
@@ -269,6 +324,8 @@ def _value_format(measure) -> tuple[str, str]:
         return ".1f", " %"
     if measure.unit == Unit.RATE:
         return ".2f", (" " + plotly_text(rate_suffix(measure))) if measure.rate_per > 1 else ""
+    if measure.unit == Unit.MEAN:
+        return ".1f", ""
     return ".0f", ""
 
 
@@ -277,6 +334,10 @@ def axis_title(measure) -> str:
         return _("Procent")
     if measure.unit == Unit.RATE:
         return rate_suffix(measure) if measure.rate_per > 1 else _("Rate")
+    if measure.unit == Unit.EVENTS:
+        return _("Mellem hændelser")
+    if measure.unit == Unit.MEAN:
+        return _("Gennemsnit")
     return _("Antal")
 
 
@@ -300,6 +361,11 @@ def _details(measure, points: Sequence[SeriesPoint]) -> list[str]:
         template = _("%(num)s af %(den)s")
     elif measure.unit == Unit.RATE:
         template = _("%(num)s hændelser / %(den)s")
+    elif measure.unit == Unit.MEAN:
+        template = _("n = %(num)s")
+    elif measure.unit == Unit.EVENTS:
+        template = _("hændelse %(date)s")
+        return [plotly_text(template % {"date": date_format(p.month, "j.n.Y")}) for p in points]
     else:
         template = ""
     return [

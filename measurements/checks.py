@@ -2,6 +2,8 @@
 
 Three rules, in this order (the first that applies is the question asked):
 
+Rare-event measures are never questioned; mean measures only by rule 2, on the mean (see `question_for`).
+
 1. **0 af 0.** A proportion (or rate) with denominator 0: "Havde måneden virkelig ingen patienter?"
 2. **Expected range.** The measure's `expected_min` / `expected_max`, set by those who steer, in the display unit
    (percent for proportions, per N for rates, the count for counts). A value *on* a boundary is inside; only a value
@@ -97,9 +99,21 @@ def history_limits(unit: str, baseline: list[tuple[int, int | None]], denominato
     return centre, sigma
 
 
-def question_for(measure, *, numerator: int, denominator: int | None, baseline: list[tuple[int, int | None]]):
+def question_for(
+    measure, *, numerator: int, denominator: int | None, baseline: list[tuple[int, int | None]], mean=None
+):
     """The question to ask about a saved value, or None. `baseline`: the slot's (numerator, denominator) pairs of
-    the months `baseline_months` names."""
+    the months `baseline_months` names.
+
+    *Gennemsnit* measures: only the expected range, on the mean (the history rule is for counts; a mean's own
+    spread is its Xbar/S chart). *Sjældne hændelser*: no question — an event is a fact, not a typing error, and the
+    month's number is the number of dates given."""
+    if measure.unit == Unit.EVENTS:
+        return None
+    if measure.unit == Unit.MEAN:
+        if mean is None:
+            return None
+        return _range_question(measure, float(mean))
     if measure.unit != Unit.COUNT and denominator == 0:
         return Question(
             ValueCheck.Kind.ZERO,
@@ -108,6 +122,25 @@ def question_for(measure, *, numerator: int, denominator: int | None, baseline: 
     value = display(measure, numerator, denominator)
     if value is None:
         return None
+    question = _range_question(measure, value)
+    if question:
+        return question
+    limits = history_limits(measure.unit, baseline, denominator, measure.rate_per)
+    if limits:
+        centre, sigma = limits
+        if abs(value - centre) > HISTORY_SIGMAS * sigma:
+            return Question(
+                ValueCheck.Kind.HISTORY,
+                _(
+                    "%(value)s er langt fra målingens niveau (ca. %(centre)s): usædvanligt i forhold til historikken. "
+                    "Er tallet rigtigt? Skriv en kommentar."
+                )
+                % {"value": _with_unit(measure, value), "centre": _with_unit(measure, centre)},
+            )
+    return None
+
+
+def _range_question(measure, value: float) -> Question | None:
     low, high = measure.expected_min, measure.expected_max
     if (low is not None and Decimal(str(value)) < low) or (high is not None and Decimal(str(value)) > high):
         if low is not None and high is not None:
@@ -121,16 +154,4 @@ def question_for(measure, *, numerator: int, denominator: int | None, baseline: 
             _("%(value)s er uden for det forventede (%(expected)s). Er tallet rigtigt? Skriv en kommentar.")
             % {"value": _with_unit(measure, value), "expected": expected},
         )
-    limits = history_limits(measure.unit, baseline, denominator, measure.rate_per)
-    if limits:
-        centre, sigma = limits
-        if abs(value - centre) > HISTORY_SIGMAS * sigma:
-            return Question(
-                ValueCheck.Kind.HISTORY,
-                _(
-                    "%(value)s er langt fra målingens niveau (ca. %(centre)s): usædvanligt i forhold til historikken. "
-                    "Er tallet rigtigt? Skriv en kommentar."
-                )
-                % {"value": _with_unit(measure, value), "centre": _with_unit(measure, centre)},
-            )
     return None

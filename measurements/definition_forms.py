@@ -1,32 +1,12 @@
 """The measurement-plan form: every field explained for a first-time user. Rules live in definitions.py."""
 
-import datetime as dt
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DanishMonthField
 from departments.services import department_users
 
 from .models import Measure, Unit
-
-
-class MonthInput(forms.DateInput):
-    input_type = "month"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m", **kwargs)
-
-
-class MonthField(forms.DateField):
-    """A month (YYYY-MM); stored as its first day."""
-
-    widget = MonthInput
-    input_formats = ["%Y-%m", "%m-%Y", "%m/%Y", "%Y-%m-%d"]
-    default_error_messages = {"invalid": _("Skriv en måned som ÅÅÅÅ-MM, fx 2026-01.")}
-
-    def to_python(self, value):
-        day = super().to_python(value)
-        return day.replace(day=1) if isinstance(day, dt.date) else day
 
 
 class MeasureForm(forms.Form):
@@ -34,6 +14,7 @@ class MeasureForm(forms.Form):
         label=_("Navn"),
         max_length=200,
         help_text=_("Det, grafen skal hedde, fx »Andel opererede med blærekateter«."),
+        error_messages={"required": _("Giv målingen et navn, fx “Andel opererede med blærekateter”.")},
     )
     kind = forms.ChoiceField(
         label=_("Type"),
@@ -65,6 +46,7 @@ class MeasureForm(forms.Form):
         label=_("Tæller"),
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Hvad tælles? Fx »Antal opererede, der fik anlagt blærekateter«."),
+        error_messages={"required": _("Beskriv, hvad der tælles med i tælleren.")},
     )
     denominator_definition = forms.CharField(
         label=_("Nævner"),
@@ -120,16 +102,16 @@ class MeasureForm(forms.Form):
         required=False,
         help_text=_("Sæt flueben, hvis hvert afsnit indtaster sine egne tal. Ellers ét tal for hele afdelingen."),
     )
-    start_month = MonthField(
+    start_month = DanishMonthField(
         label=_("Første måned"), required=False, help_text=_("Første måned, der skal indtastes tal for.")
     )
-    end_month = MonthField(label=_("Sidste måned"), required=False, help_text=_("Tom: målingen fortsætter."))
-    baseline_start = MonthField(
+    end_month = DanishMonthField(label=_("Sidste måned"), required=False, help_text=_("Tom: målingen fortsætter."))
+    baseline_start = DanishMonthField(
         label=_("Baseline fra"),
         required=False,
         help_text=_("Måneder før ændringen, som I sammenligner med. Gerne mindst 12 måneder."),
     )
-    baseline_end = MonthField(label=_("Baseline til"), required=False)
+    baseline_end = DanishMonthField(label=_("Baseline til"), required=False)
     responsible = forms.ModelChoiceField(
         label=_("Ansvarlig nøgleperson"),
         queryset=None,

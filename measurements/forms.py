@@ -3,25 +3,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DanishDateField, DanishMonthField
 from departments.models import Department
 
 from .imports import max_bytes, too_large_message
 
 
-class MonthField(forms.DateField):
-    """`<input type="month">`: YYYY-MM, stored as the first day of the month."""
-
-    widget = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
-    input_formats = ["%Y-%m"]
-    default_error_messages = {"invalid": _("Skriv måneden som ÅÅÅÅ-MM, fx 2026-03.")}
-
-
 class ActionForm(forms.Form):
-    date = forms.DateField(
-        label=_("Dato"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"required": _("Vælg datoen for tiltaget."), "invalid": _("Skriv en gyldig dato.")},
-    )
+    date = DanishDateField(label=_("Dato"), error_messages={"required": _("Skriv datoen for tiltaget.")})
     text = forms.CharField(
         label=_("Tiltag"),
         max_length=200,
@@ -48,7 +37,7 @@ class ReopenForm(forms.Form):
     department = forms.ModelChoiceField(
         label=_("Afdeling"), queryset=Department.objects.all(), error_messages={"required": _("Vælg en afdeling.")}
     )
-    month = MonthField(label=_("Måned"), error_messages={"required": _("Vælg en måned.")})
+    month = DanishMonthField(label=_("Måned"), error_messages={"required": _("Skriv en måned.")})
     reason = forms.CharField(
         label=_("Begrundelse"),
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -59,5 +48,5 @@ class ReopenForm(forms.Form):
 
 class RelockForm(forms.Form):
     department = forms.ModelChoiceField(queryset=Department.objects.all())
-    month = MonthField()
+    month = DanishMonthField()
     reason = forms.CharField(required=False, max_length=1000)

@@ -2,7 +2,9 @@
 
 Columns (header row, any order, English or Danish names): ``measure`` (the measure's short code), ``section`` (the
 section's short code; empty = whole department), ``month`` (``YYYY-MM``), ``numerator``, ``denominator``,
-``comment``. CSV as Danish Excel writes it: ``;`` or ``,`` separated, UTF-8 with or without BOM, or Windows-1252.
+``comment``; for *gennemsnit* measures ``mean`` and ``sd`` (``numerator`` = the number of observations), for
+*sjældne hændelser* ``events`` (the month's event dates, separated by commas) and ``opportunities`` (optional, one
+per date; ``numerator`` may be left empty, or 0 with no dates for "ingen hændelser"). CSV as Danish Excel writes it: ``;`` or ``,`` separated, UTF-8 with or without BOM, or Windows-1252.
 
 Every row is checked by the one write service (`services.measurement_check`) and written by
 `services.measurement_record_many`, so the import obeys exactly the grid's rules, locks, permissions and versions.
@@ -20,6 +22,7 @@ import time
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
@@ -34,7 +37,9 @@ from .models import Measure, Measurement, Unit
 from .periods import measure_slots
 from .services import Entry, NotSaved, error_dict, measurement_check, measurement_record_many, parse_whole_number
 
-COLUMNS = ["measure", "section", "month", "numerator", "denominator", "comment"]
+BASE_COLUMNS = ["measure", "section", "month", "numerator", "denominator", "comment"]
+UNIT_COLUMNS = ["mean", "sd", "events", "opportunities"]
+COLUMNS = BASE_COLUMNS + UNIT_COLUMNS
 REQUIRED = ["measure", "month", "numerator"]
 ALIASES = {
     "måling": "measure",
@@ -48,6 +53,12 @@ ALIASES = {
     "nævner": "denominator",
     "naevner": "denominator",
     "kommentar": "comment",
+    "gennemsnit": "mean",
+    "standardafvigelse": "sd",
+    "hændelser": "events",
+    "haendelser": "events",
+    "datoer": "events",
+    "muligheder": "opportunities",
 }
 MAX_ROWS = 5000
 #: An .xlsx is a zip of XML parts, and a small one can unpack to hundreds of megabytes. Before any XML is parsed, its
@@ -111,17 +122,38 @@ class PreviewRow:
     denominator: int | None
     comment: str
     current: Measurement | None
+    mean: object = None
+    sd: object = None
+    events: tuple = ()  # rare events: (date, opportunities)
 
     @property
     def outcome(self) -> str:
         if self.current is None:
             return "new"
-        same = (self.current.numerator, self.current.denominator, self.current.comment) == (
-            self.numerator,
-            self.denominator,
-            self.comment,
-        )
+        same = (
+            self.current.numerator,
+            self.current.denominator,
+            self.current.comment,
+            self.current.mean,
+            self.current.sd,
+        ) == (self.numerator, self.denominator, self.comment, self.mean, self.sd)
+        if same and self.events:
+            same = False  # the dates themselves are compared by the write service; shown as a change
         return "unchanged" if same else "changed"
+
+    @property
+    def value_text(self) -> str:
+        from .models import value_text
+
+        return value_text(
+            Measurement(
+                unit=self.measure.unit,
+                numerator=self.numerator,
+                denominator=self.denominator,
+                mean=self.mean,
+                sd=self.sd,
+            )
+        )
 
     @property
     def expected_version(self) -> int | None:
@@ -138,6 +170,9 @@ class PreviewRow:
             "denominator": self.denominator,
             "comment": self.comment,
             "version": self.expected_version,
+            "mean": None if self.mean is None else str(self.mean),
+            "sd": None if self.sd is None else str(self.sd),
+            "events": [[day.isoformat(), opportunities] for day, opportunities in self.events],
         }
 
 
@@ -412,7 +447,7 @@ def _header(cells) -> list[str | None]:
     if missing:
         problems.append(_("Kolonner mangler: %(columns)s.") % {"columns": ", ".join(missing)})
     if problems:
-        expected = ", ".join(COLUMNS)
+        expected = ", ".join(BASE_COLUMNS)
         raise ImportFileError(
             " ".join(problems) + " " + _("Første række skal være overskrifterne: %(columns)s.") % {"columns": expected}
         )
@@ -470,7 +505,10 @@ def preview_import(*, data: bytes, by, today: dt.date) -> Preview:
         if values.get("_extra"):
             problem(None, _("Rækken har flere celler end overskriften."))
         numerator, denominator, comment = values.get("numerator"), values.get("denominator"), values.get("comment")
-        if not (_text(numerator) or _text(denominator) or _text(comment)):
+        unit_values = {name: values.get(name) for name in UNIT_COLUMNS}
+        if not (
+            _text(numerator) or _text(denominator) or _text(comment) or any(_text(v) for v in unit_values.values())
+        ):
             preview.skipped += 1  # e.g. a template row left blank
             continue
         code = _text(values.get("measure"))
@@ -518,6 +556,10 @@ def preview_import(*, data: bytes, by, today: dt.date) -> Preview:
                     today=today,
                     locks=locks,
                     empty_deletes=False,
+                    mean=_cell_number(unit_values["mean"]),
+                    sd=_cell_number(unit_values["sd"]),
+                    events=_cell_events(unit_values["events"]),
+                    opportunities=_cell_number(unit_values["opportunities"]),
                 )
             except ValidationError as exc:
                 for name, messages in error_dict(exc).items():
@@ -544,12 +586,22 @@ def preview_import(*, data: bytes, by, today: dt.date) -> Preview:
                             denominator=clean.denominator,
                             comment=clean.comment,
                             current=stored.get(key),
+                            mean=clean.mean,
+                            sd=clean.sd,
+                            events=clean.events,
                         )
                     )
         preview.problems.extend(problems)
     if not preview.rows and not preview.problems:
         preview.problems.append(Problem(None, None, _("Filen har ingen rækker med tal.")))
     return preview
+
+
+def _cell_events(value):
+    """An XLSX date cell is one date; text is the list of dates as typed."""
+    if isinstance(value, dt.date):
+        return [value]
+    return _text(value)
 
 
 def _cell_number(value):
@@ -631,6 +683,12 @@ def commit_import(*, plain_rows: list[dict], by, today: dt.date) -> Committed:
                 denominator=row["denominator"],
                 comment=row["comment"],
                 expected_version=row["version"],
+                mean=None if row.get("mean") is None else Decimal(row["mean"]),
+                sd=None if row.get("sd") is None else Decimal(row["sd"]),
+                events=[dt.date.fromisoformat(day) for day, _o in row.get("events", [])] or None,
+                opportunities=[o for _d, o in row.get("events", [])]
+                if any(o is not None for _d, o in row.get("events", []))
+                else None,
             )
         )
     results = measurement_record_many(entries=entries, by=by, today=today, empty_deletes=False)
@@ -663,13 +721,21 @@ def problems_from(not_saved: NotSaved) -> list[Problem]:
 # --- template --------------------------------------------------------------------------------------------------------
 
 
+def template_columns(measures) -> list[str]:
+    """The template's columns: the unit columns only when a measure needs them."""
+    if any(measure.unit in (Unit.MEAN, Unit.EVENTS) for measure in measures):
+        return COLUMNS
+    return BASE_COLUMNS
+
+
 def template_rows(measures, *, today: dt.date) -> list[list[str]]:
     """One blank row per measure and place for the last completed month: fill in the numbers and upload."""
     month = last_complete_month(today).strftime("%Y-%m")
+    width = len(template_columns(measures))
     rows = []
     for measure in measures:
         for slot in measure_slots(measure):
-            rows.append([measure.code, slot.code if slot else "", month, "", "", ""])
+            rows.append([measure.code, slot.code if slot else "", month] + [""] * (width - 3))
     return rows
 
 
@@ -677,7 +743,8 @@ def template_csv(measures, *, today: dt.date) -> bytes:
     """Semicolon-separated UTF-8 with BOM: what Danish Excel opens without a wizard."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    measures = list(measures)
+    writer.writerow(template_columns(measures))
     writer.writerows(template_rows(measures, today=today))
     return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
 
@@ -688,7 +755,8 @@ def template_xlsx(measures, *, today: dt.date) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Målinger"
-    sheet.append(COLUMNS)
+    measures = list(measures)
+    sheet.append(template_columns(measures))
     for row in template_rows(measures, today=today):
         sheet.append(row)
     for cell in sheet["C"]:
@@ -701,4 +769,8 @@ def template_xlsx(measures, *, today: dt.date) -> bytes:
 
 
 def unit_hint(measure) -> str:
+    if measure.unit == Unit.MEAN:
+        return _("antal observationer (numerator), mean og sd")
+    if measure.unit == Unit.EVENTS:
+        return _("datoer (events), evt. opportunities; 0 i numerator for ingen hændelser")
     return _("kun tæller") if measure.unit == Unit.COUNT else _("tæller og nævner")

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -13,6 +14,12 @@ class Unit(models.TextChoices):
     PROPORTION = "proportion", _("Andel (tæller/nævner)")
     COUNT = "count", _("Antal")
     RATE = "rate", _("Rate pr. N (tæller pr. nævner)")
+    MEAN = "mean", _("Gennemsnit (antal observationer, gennemsnit og standardafvigelse)")
+    EVENTS = "events", _("Sjældne hændelser (datoen for hver hændelse)")
+
+
+#: Units whose monthly value has no denominator.
+NO_DENOMINATOR_UNITS = frozenset({Unit.COUNT, Unit.MEAN, Unit.EVENTS})
 
 
 class MeasureQuerySet(DepartmentScopedQuerySet):
@@ -120,7 +127,15 @@ class Measure(models.Model):
 
     @property
     def has_denominator(self) -> bool:
-        return self.unit != Unit.COUNT
+        return self.unit not in NO_DENOMINATOR_UNITS
+
+    @property
+    def is_mean(self) -> bool:
+        return self.unit == Unit.MEAN
+
+    @property
+    def is_events(self) -> bool:
+        return self.unit == Unit.EVENTS
 
 
 class MeasurementQuerySet(DepartmentScopedQuerySet):
@@ -132,6 +147,11 @@ class Measurement(models.Model):
 
     `unit` repeats the measure's unit so the database itself can hold the proportion invariant
     (numerator ≤ denominator); the write service keeps it in step with the measure.
+
+    What `numerator` holds per unit: the count (proportion, rate, count); the number of observations (*gennemsnit*,
+    with `mean` and `sd` of those observations in the measure's unit, e.g. minutes); the number of events recorded
+    for the month (*sjældne hændelser*: the events themselves are `RareEvent` rows; 0 is "ingen hændelser"
+    confirmed). Mean and SD are empty for every other unit.
     """
 
     measure = models.ForeignKey(
@@ -150,6 +170,8 @@ class Measurement(models.Model):
     numerator = models.IntegerField(_("tæller"))
     denominator = models.IntegerField(_("nævner"), null=True, blank=True)
     unit = models.CharField(_("enhed"), max_length=20, choices=Unit.choices)
+    mean = models.DecimalField(_("gennemsnit"), max_digits=14, decimal_places=4, null=True, blank=True)
+    sd = models.DecimalField(_("standardafvigelse"), max_digits=14, decimal_places=4, null=True, blank=True)
     comment = models.CharField(_("kommentar"), max_length=500, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
     entered_by = models.ForeignKey(
@@ -202,10 +224,103 @@ class Measurement(models.Model):
                 condition=~Q(unit=Unit.COUNT) | Q(denominator__isnull=True),
                 name="measurement_count_has_no_denominator",
             ),
+            models.CheckConstraint(
+                condition=~Q(unit__in=[Unit.MEAN, Unit.EVENTS]) | Q(denominator__isnull=True),
+                name="measurement_mean_events_have_no_denominator",
+            ),
+            models.CheckConstraint(
+                condition=Q(unit=Unit.MEAN) | (Q(mean__isnull=True) & Q(sd__isnull=True)),
+                name="measurement_mean_sd_only_for_means",
+            ),
+            models.CheckConstraint(
+                condition=~Q(unit=Unit.MEAN) | Q(numerator=0) | Q(mean__isnull=False),
+                name="measurement_mean_given_with_observations",
+            ),
+            models.CheckConstraint(condition=Q(sd__isnull=True) | Q(sd__gte=0), name="measurement_sd_non_negative"),
         ]
 
     def __str__(self):
         return f"{self.measure.code} {self.month:%Y-%m} {self.section or ''}".strip()
+
+    @property
+    def value_text(self) -> str:
+        """The stored value as the pages show it: "12/80", "7", "n = 24, gns. 31,5 (SD 4,2)", "2 hændelser"."""
+        return value_text(self)
+
+
+def _decimal_text(value) -> str:
+    from django.utils.formats import number_format
+
+    return number_format(value.normalize() if hasattr(value, "normalize") else value, use_l10n=True)
+
+
+def value_text(record) -> str:
+    """A stored value (a Measurement or one of its history rows) in words, for tables and history."""
+    unit = record.unit
+    if unit == Unit.MEAN:
+        if not record.numerator:
+            return gettext("ingen observationer")
+        text = gettext("n = %(n)s, gns. %(mean)s") % {"n": record.numerator, "mean": _decimal_text(record.mean)}
+        if record.sd is not None:
+            text += " " + gettext("(SD %(sd)s)") % {"sd": _decimal_text(record.sd)}
+        return text
+    if unit == Unit.EVENTS:
+        if not record.numerator:
+            return gettext("ingen hændelser")
+        return ngettext("%(n)d hændelse", "%(n)d hændelser", record.numerator) % {"n": record.numerator}
+    if record.denominator is None:
+        return str(record.numerator)
+    return f"{record.numerator}/{record.denominator}"
+
+
+class RareEventQuerySet(DepartmentScopedQuerySet):
+    department_path = "measure__initiative__department"
+
+
+class RareEvent(models.Model):
+    """One rare event of a *sjældne hændelser* measure: only its date (and, optionally, the opportunities since the
+    previous event, e.g. operations). No free text and nothing about the patient: the one exception DESIGN.md allows
+    to "aggregates only". Written only by the write service (`measurements.services.events_record`), which keeps the
+    month's `Measurement` (the number of events, 0 = "ingen hændelser") in step in the same transaction."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="events", verbose_name=_("måling"))
+    section = models.ForeignKey(
+        Section,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("afsnit"),
+        help_text=_("Tomt: hele afdelingen."),
+    )
+    date = models.DateField(_("dato"))
+    opportunities = models.PositiveIntegerField(
+        _("muligheder siden forrige hændelse"),
+        null=True,
+        blank=True,
+        help_text=_("Fx antal operationer siden forrige hændelse (til G-diagrammet). Kan udelades."),
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registreret af"),
+    )
+    entered_at = models.DateTimeField(_("registreret"), auto_now=True)
+
+    objects = RareEventQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("sjælden hændelse")
+        verbose_name_plural = _("sjældne hændelser")
+        ordering = ["measure", "date", "id"]
+        indexes = [models.Index(fields=["measure", "date"], name="rareevent_measure_date")]
+
+    def __str__(self):
+        return f"{self.measure_id} {self.date:%Y-%m-%d}"
 
 
 class MeasureSummary(models.Model):

@@ -8,6 +8,13 @@ The entry grid, the import (web and `manage.py import_measurements`) all call `m
   counts have no denominator; a rate's denominator is above 0 when its numerator is;
 * the month lies within the measure's period and is not after the current month — the current month may be
   entered while it runs (some wards count as they go), later months may not;
+* *gennemsnit* (mean) measures: the number of observations (whole, in the numerator), their mean and SD (decimal
+  numbers, comma as decimal sign); mean needed when there are observations, SD when there are two or more, nothing
+  but 0 observations when there are none;
+* *sjældne hændelser* (rare events) measures: the dates of the month's events (each within the month, not in the
+  future), optionally the opportunities since the previous event, one per date; no dates and the number 0 confirm
+  "ingen hændelser"; no comment (no free text about an event). The month's value is the number of events, and the
+  events are written as `RareEvent` rows beside it, in the same transaction;
 * the section is one the measure is recorded in (or none, for a whole-department measure);
 * the month is not locked (`measurements/locking.py`);
 * only the department's entering roles and KDK may write (`departments/access.py`).
@@ -25,6 +32,7 @@ import datetime as dt
 import re
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from enum import StrEnum
 
 from django.conf import settings
@@ -41,16 +49,18 @@ from departments.access import may_approve, may_decide_reopen, may_enter
 from . import checks, signals, summary
 from .locking import Locks, lock_date, locked_message
 from .models import (
+    NO_DENOMINATOR_UNITS,
     FollowUpFlag,
     GapReason,
     Measurement,
     MonthReport,
     QuarterApproval,
+    RareEvent,
     ReopenRequest,
     Unit,
     ValueCheck,
 )
-from .numbers import MAX_VALUE, read_whole_number  # noqa: F401 (MAX_VALUE: re-exported)
+from .numbers import MAX_VALUE, read_number, read_whole_number  # noqa: F401 (MAX_VALUE: re-exported)
 from .periods import measure_months, measure_slots, quarter_months, quarter_of
 
 COMMENT_MAX = Measurement._meta.get_field("comment").max_length
@@ -76,10 +86,115 @@ class Clean:
     numerator: int | None
     denominator: int | None
     comment: str
+    mean: Decimal | None = None
+    sd: Decimal | None = None
+    events: tuple[tuple[dt.date, int | None], ...] = ()  # rare events: (date, opportunities), oldest first
 
     @property
     def is_empty(self) -> bool:
         return self.numerator is None and self.denominator is None
+
+
+#: Mean and SD are stored with 4 decimals; more are refused rather than rounded.
+MEAN_DECIMALS = 4
+MAX_EVENTS_PER_MONTH = 31 * 5
+
+_LIST_SPLIT = re.compile(r"[,;\s]+")
+_DAY = re.compile(r"(\d{1,2})\.?")
+_DAY_MONTH = re.compile(r"(\d{1,2})\.(\d{1,2})\.?")
+_DANISH_DATE = re.compile(r"(\d{1,2})[.-](\d{1,2})[.-](\d{4})")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+def parse_decimal(raw, *, field_name: str) -> Decimal | None:
+    """A mean or SD read the Danish way (decimal comma), at most `MEAN_DECIMALS` decimals; '' and None: no value."""
+    if isinstance(raw, Decimal):  # already read (a previewed import row)
+        raw = float(raw) if raw == raw.quantize(Decimal(1).scaleb(-MEAN_DECIMALS)) else raw
+    value = read_number(raw, decimals=True)
+    if value is None:
+        return None
+    value = Decimal(value)
+    if -value.as_tuple().exponent > MEAN_DECIMALS and value != value.quantize(Decimal(1).scaleb(-MEAN_DECIMALS)):
+        raise ValidationError(_("Højst %(n)d decimaler.") % {"n": MEAN_DECIMALS}, code="decimals")
+    return value
+
+
+def _event_date(token, month: dt.date) -> dt.date:
+    """One event's date: a day of the month ("4"), day and month ("4.3"), a full date ("4.3.2026", "2026-03-04") or
+    a date from a spreadsheet cell."""
+    if isinstance(token, dt.datetime):
+        token = token.date()
+    if isinstance(token, dt.date):
+        return token
+    text = str(token).strip()
+    try:
+        if match := _DAY.fullmatch(text):
+            return month.replace(day=int(match.group(1)))
+        if match := _DAY_MONTH.fullmatch(text):
+            return dt.date(month.year, int(match.group(2)), int(match.group(1)))
+        if match := _DANISH_DATE.fullmatch(text):
+            return dt.date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
+        if match := _ISO_DATE.fullmatch(text):
+            return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    except ValueError:
+        pass
+    raise ValidationError(
+        _("»%(text)s« er ikke en dato. Skriv dagen i måneden (fx 4) eller datoen (fx 4.3.2026).") % {"text": text[:20]}
+    )
+
+
+def parse_events(dates, opportunities, *, month: dt.date, today: dt.date) -> tuple[tuple[dt.date, int | None], ...]:
+    """The month's events from the entry's text (or lists from an import): dates separated by commas, semicolons or
+    spaces; opportunities likewise, one per date in the same order, or none at all. Raises ValidationError keyed by
+    field ``events`` / ``opportunities`` with Danish messages."""
+    tokens = dates if isinstance(dates, list | tuple) else [t for t in _LIST_SPLIT.split(str(dates or "").strip()) if t]
+    if isinstance(dates, dt.date):
+        tokens = [dates]
+    errors: dict[str, list[str]] = {}
+    days = []
+    for token in tokens:
+        try:
+            day = _event_date(token, month)
+        except ValidationError as exc:
+            errors.setdefault("events", []).append(exc.messages[0])
+            continue
+        if first_of_month(day) != month:
+            errors.setdefault("events", []).append(
+                _("%(date)s ligger ikke i %(month)s.")
+                % {"date": date_format(day, "j.n.Y"), "month": month_label(month)}
+            )
+        elif day > today:
+            errors.setdefault("events", []).append(
+                _("%(date)s er ikke kommet endnu.") % {"date": date_format(day, "j.n.Y")}
+            )
+        else:
+            days.append(day)
+    if len(tokens) > MAX_EVENTS_PER_MONTH:
+        errors.setdefault("events", []).append(_("For mange datoer for én måned."))
+    raw_opps = (
+        opportunities
+        if isinstance(opportunities, list | tuple)
+        else [t for t in _LIST_SPLIT.split(str(opportunities if opportunities is not None else "").strip()) if t]
+    )
+    if isinstance(opportunities, int | float) and not isinstance(opportunities, bool):
+        raw_opps = [opportunities]
+    opps: list[int | None] = []
+    for raw in raw_opps:
+        try:
+            opps.append(read_whole_number(raw))
+        except ValidationError as exc:
+            errors.setdefault("opportunities", []).append(exc.messages[0])
+    if raw_opps and not tokens:
+        errors.setdefault("opportunities", []).append(_("Muligheder kan kun skrives sammen med datoer."))
+    elif raw_opps and len(raw_opps) != len(tokens):
+        errors.setdefault("opportunities", []).append(
+            _("Skriv ét tal pr. dato (%(dates)d datoer, %(numbers)d tal), eller lad feltet være tomt.")
+            % {"dates": len(tokens), "numbers": len(raw_opps)}
+        )
+    if errors:
+        raise ValidationError(errors)
+    pairs = zip(days, opps, strict=True) if opps else ((day, None) for day in days)
+    return tuple(sorted(pairs, key=lambda pair: pair[0]))
 
 
 def enterable_months(measure, *, today: dt.date) -> list[dt.date]:
@@ -115,8 +230,15 @@ def measurement_check(
     today: dt.date | None = None,
     locks: Locks | None = None,
     empty_deletes: bool = True,
+    mean=None,
+    sd=None,
+    events=None,
+    opportunities=None,
 ) -> Clean:
     """Check one value against every rule; return it cleaned or raise ValidationError keyed by field.
+
+    `mean` and `sd` are for *gennemsnit* measures, `events` (dates) and `opportunities` for *sjældne hændelser*
+    (text as typed, or lists from an import); other units must leave them empty.
 
     Raises PermissionDenied when `by` may not enter for the measure's department. `empty_deletes=False` (import)
     makes an empty numerator an error instead of a deletion. Reads no more than the measure's sections (cached when
@@ -164,18 +286,45 @@ def measurement_check(
     elif _CONTROL.search(comment):
         add("comment", _("Kommentaren indeholder et usynligt styretegn, som ikke kan gemmes. Skriv den igen."))
 
+    extra: dict = {}
+    if measure.unit == Unit.MEAN:
+        extra = _check_mean(numbers, mean, sd, add, errors)
+    elif measure.unit == Unit.EVENTS:
+        extra = _check_events(numbers, events, opportunities, comment, month, today, add, errors)
+        if "events" in extra and "numerator" not in errors and not errors.get("month"):
+            numbers["numerator"] = extra.pop("numerator")
+    else:
+        for name, raw in (("mean", mean), ("sd", sd), ("events", events), ("opportunities", opportunities)):
+            if raw not in (None, "", [], ()):
+                add(name, _("Feltet hører ikke til målingens enhed – lad det være tomt."))
+
     if "numerator" not in errors and "denominator" not in errors:
         num, den = numbers["numerator"], numbers["denominator"]
         if num is None and den is None:
-            if not empty_deletes:
-                add("numerator", _("Skriv tælleren."))
+            if any(name in errors for name in ("mean", "sd", "events", "opportunities")):
+                pass  # the field's own message says what is wrong
+            elif not empty_deletes:
+                add(
+                    "numerator",
+                    _("Skriv tælleren.")
+                    if measure.unit not in (Unit.MEAN, Unit.EVENTS)
+                    else (
+                        _("Skriv antallet af observationer.")
+                        if measure.unit == Unit.MEAN
+                        else _("Skriv datoerne for månedens hændelser, eller 0 for ingen hændelser.")
+                    ),
+                )
             elif comment:
                 add("numerator", _("Skriv tælleren – en kommentar alene kan ikke gemmes."))
+            elif extra.get("mean") is not None or extra.get("sd") is not None:
+                add("numerator", _("Skriv også antallet af observationer."))
         elif num is None:
             add("numerator", _("Skriv også tælleren."))
-        elif measure.unit == Unit.COUNT:
-            if den is not None:
+        elif measure.unit in NO_DENOMINATOR_UNITS:
+            if den is not None and measure.unit == Unit.COUNT:
                 add("denominator", _("Et antal har ingen nævner – lad feltet være tomt."))
+            elif den is not None:
+                add("denominator", _("Målingen har ingen nævner – lad feltet være tomt."))
         elif den is None:
             add("denominator", _("Skriv nævneren, når du skriver en tæller."))
         elif measure.unit == Unit.PROPORTION and num > den:
@@ -196,7 +345,65 @@ def measurement_check(
         numerator=numbers["numerator"],
         denominator=numbers["denominator"],
         comment=comment if numbers["numerator"] is not None else "",
+        mean=extra.get("mean") if numbers["numerator"] else None,
+        sd=extra.get("sd") if numbers["numerator"] else None,
+        events=extra.get("events", ()) if numbers["numerator"] else (),
     )
+
+
+def _check_mean(numbers: dict, mean, sd, add, errors) -> dict:
+    """Mean and SD of a *gennemsnit* value: mean with observations, SD with two or more, nothing without."""
+    values = {}
+    for name, raw in (("mean", mean), ("sd", sd)):
+        try:
+            values[name] = parse_decimal(raw, field_name=name)
+        except ValidationError as exc:
+            add(name, exc.messages[0])
+    if "numerator" in errors or "mean" in errors or "sd" in errors:
+        return values
+    n = numbers["numerator"]
+    if not n:
+        if n == 0 and (values["mean"] is not None or values["sd"] is not None):
+            add("mean", _("Med 0 observationer er der intet gennemsnit – lad gennemsnit og SD være tomme."))
+        return values
+    if values["mean"] is None:
+        add("mean", _("Skriv gennemsnittet af de %(n)d observationer.") % {"n": n})
+    if n == 1 and values["sd"] not in (None, Decimal(0)):
+        add("sd", _("Én observation har ingen standardafvigelse – lad feltet være tomt."))
+    elif n >= 2 and values["sd"] is None:
+        add("sd", _("Skriv standardafvigelsen (SD) af de %(n)d observationer.") % {"n": n})
+    if n == 1:
+        values["sd"] = None
+    return values
+
+
+def _check_events(numbers: dict, events, opportunities, comment, month, today, add, errors) -> dict:
+    """The dates of a *sjældne hændelser* month: the value is their number; none and 0 confirm no events."""
+    if comment:
+        add("comment", _("Sjældne hændelser registreres kun med dato – uden kommentar."))
+    if errors.get("month") or not isinstance(month, dt.date):
+        return {}
+    try:
+        parsed = parse_events(events, opportunities, month=first_of_month(month), today=today)
+    except ValidationError as exc:
+        for name, messages in exc.message_dict.items():
+            for message in messages:
+                add(name, message)
+        return {}
+    if "numerator" in errors:
+        return {}
+    n = numbers["numerator"]
+    if parsed:
+        if n is not None and n != len(parsed):
+            add(
+                "numerator",
+                _("Antallet (%(n)d) passer ikke med datoerne (%(dates)d).") % {"n": n, "dates": len(parsed)},
+            )
+            return {}
+        return {"events": parsed, "numerator": len(parsed)}
+    if n:
+        add("events", _("Skriv datoen for hver af de %(n)d hændelser.") % {"n": n})
+    return {}
 
 
 # --- writing --------------------------------------------------------------------------------------------------------
@@ -297,6 +504,8 @@ def _write(clean: Clean, *, expected_version: int | None, by) -> Recorded:
             denominator=clean.denominator,
             unit=measure.unit,
             comment=clean.comment,
+            mean=clean.mean,
+            sd=clean.sd,
             version=1,
             entered_by=by,
         )
@@ -306,6 +515,7 @@ def _write(clean: Clean, *, expected_version: int | None, by) -> Recorded:
                 created.save()
         except IntegrityError:
             raise _conflict(measure, section, month) from None
+        _write_events(clean, by=by)
         return Recorded(Outcome.CREATED, created)
 
     if expected_version != current.version:
@@ -321,13 +531,26 @@ def _write(clean: Clean, *, expected_version: int | None, by) -> Recorded:
         current.version, current.entered_by, current.entered_at = expected_version + 1, by, now
         current._history_user = by
         current.delete()
+        _write_events(clean, by=by)
         return Recorded(Outcome.DELETED, None)
 
-    if (current.numerator, current.denominator, current.comment, current.unit) == (
+    stored_events = _stored_events(clean) if measure.unit == Unit.EVENTS else ()
+    if (
+        current.numerator,
+        current.denominator,
+        current.comment,
+        current.unit,
+        current.mean,
+        current.sd,
+        stored_events,
+    ) == (
         clean.numerator,
         clean.denominator,
         clean.comment,
         measure.unit,
+        clean.mean,
+        clean.sd,
+        clean.events,
     ):
         return Recorded(Outcome.UNCHANGED, current)
 
@@ -335,6 +558,8 @@ def _write(clean: Clean, *, expected_version: int | None, by) -> Recorded:
         numerator=clean.numerator,
         denominator=clean.denominator,
         comment=clean.comment,
+        mean=clean.mean,
+        sd=clean.sd,
         unit=measure.unit,
         version=F("version") + 1,
         entered_by=by,
@@ -342,7 +567,9 @@ def _write(clean: Clean, *, expected_version: int | None, by) -> Recorded:
     )
     if not changed:
         raise _conflict(measure, section, month)
+    _write_events(clean, by=by)
     current.numerator, current.denominator, current.comment = clean.numerator, clean.denominator, clean.comment
+    current.mean, current.sd = clean.mean, clean.sd
     current.unit, current.version, current.entered_by, current.entered_at = measure.unit, expected_version + 1, by, now
     current._history_user = by
     Measurement.history.bulk_history_create([current], update=True, default_user=by, default_date=now)
@@ -350,6 +577,41 @@ def _write(clean: Clean, *, expected_version: int | None, by) -> Recorded:
     # (creates and deletes above go through save()/delete(), whose signals do it; see measurements.summary).
     summary.touch([measure.pk])
     return Recorded(Outcome.UPDATED, current)
+
+
+def _slot_events(clean: Clean):
+    section_filter = {"section": clean.section} if clean.section is not None else {"section__isnull": True}
+    return RareEvent.objects.filter(
+        measure=clean.measure, date__gte=clean.month, date__lt=add_months(clean.month, 1), **section_filter
+    ).order_by("date", "id")
+
+
+def _stored_events(clean: Clean) -> tuple:
+    return tuple((event.date, event.opportunities) for event in _slot_events(clean))
+
+
+def _write_events(clean: Clean, *, by) -> None:
+    """Bring the slot's events of the month in step with the checked value (rare-event measures only): events no
+    longer given are deleted, new ones created, unchanged ones kept; the history records each, with who."""
+    if clean.measure.unit != Unit.EVENTS:
+        return
+    stored = list(_slot_events(clean))
+    wanted = list(clean.events)
+    keep = []
+    for event in stored:
+        pair = (event.date, event.opportunities)
+        if pair in wanted:
+            wanted.remove(pair)
+            keep.append(event)
+        else:
+            event._history_user = by
+            event.delete()
+    for day, opportunities in wanted:
+        event = RareEvent(
+            measure=clean.measure, section=clean.section, date=day, opportunities=opportunities, entered_by=by
+        )
+        event._history_user = by
+        event.save()
 
 
 def measurement_record(
@@ -365,6 +627,10 @@ def measurement_record(
     today: dt.date | None = None,
     locks: Locks | None = None,
     empty_deletes: bool = True,
+    mean=None,
+    sd=None,
+    events=None,
+    opportunities=None,
 ) -> Recorded:
     """Check and write one value (create, change or — with both numbers empty — delete).
 
@@ -382,6 +648,10 @@ def measurement_record(
         today=today,
         locks=locks,
         empty_deletes=empty_deletes,
+        mean=mean,
+        sd=sd,
+        events=events,
+        opportunities=opportunities,
     )
     with transaction.atomic():
         _hold_departments([measure.initiative.department_id])
@@ -402,6 +672,10 @@ class Entry:
     denominator: object
     comment: str = ""
     expected_version: int | None = None
+    mean: object = None
+    sd: object = None
+    events: object = None  # rare events: the dates (text or a list)
+    opportunities: object = None
 
 
 @dataclass
@@ -440,6 +714,10 @@ def measurement_record_many(
                 today=today,
                 locks=locks,
                 empty_deletes=empty_deletes,
+                mean=entry.mean,
+                sd=entry.sd,
+                events=entry.events,
+                opportunities=entry.opportunities,
             )
         except ValidationError as exc:
             errors[entry.key] = exc
@@ -557,7 +835,11 @@ def _question_values(saved: list[tuple[Clean, Measurement]], *, by, now) -> None
             if (section_id, month) in values
         ]
         question = checks.question_for(
-            clean.measure, numerator=clean.numerator, denominator=clean.denominator, baseline=baseline
+            clean.measure,
+            numerator=clean.numerator,
+            denominator=clean.denominator,
+            baseline=baseline,
+            mean=clean.mean,
         )
         old = existing.get(measurement.pk)
         if question is None:

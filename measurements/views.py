@@ -19,7 +19,7 @@ from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -39,7 +39,7 @@ from initiatives.services import action_create
 from . import imports
 from .forms import ActionForm, ImportForm, RelockForm, ReopenForm
 from .locking import Locks, lock_date, lock_days, month_relock, month_reopen, reopened_now
-from .models import LockChange, Measure, Measurement, Unit
+from .models import LockChange, Measure, Measurement, RareEvent, Unit, value_text
 from .periods import completeness_for, measure_slots
 from .services import (
     Entry,
@@ -73,6 +73,7 @@ class MeasureLine:
     missing: int
     missing_months: tuple
     last_month_missing: bool
+    present: int = 0
 
 
 @login_required
@@ -93,6 +94,7 @@ def mine(request):
             missing=result.missing,
             missing_months=result.missing_months,
             last_month_missing=last_month in result.missing_months,
+            present=result.present,
         )
         department = measure.initiative.department
         groups.setdefault(department, OrderedDict()).setdefault(measure.initiative, []).append(line)
@@ -126,6 +128,11 @@ class Cell:
     version: int | None = None
     errors: dict = field(default_factory=dict)
     conflict: MeasurementConflict | None = None
+    mean: str = ""
+    sd: str = ""
+    events: str = ""  # rare events: the days of the month, "3, 20"
+    opportunities: str = ""
+    no_events: bool = False  # rare events: "ingen hændelser" confirmed
 
     @property
     def question(self):
@@ -188,9 +195,14 @@ class Row:
         return any(cell.value for cell in self.cells)
 
 
-def _cell(slot, value: Measurement | None) -> Cell:
+def _decimal(value) -> str:
+    return "" if value is None else number_format(value.normalize(), use_l10n=True)
+
+
+def _cell(slot, value: Measurement | None, events: list | None = None) -> Cell:
     if value is None:
         return Cell(slot=slot, key=_slot_key(slot), value=None)
+    events = events or []
     return Cell(
         slot=slot,
         key=_slot_key(slot),
@@ -199,16 +211,52 @@ def _cell(slot, value: Measurement | None) -> Cell:
         denominator="" if value.denominator is None else str(value.denominator),
         comment=value.comment,
         version=value.version,
+        mean=_decimal(value.mean),
+        sd=_decimal(value.sd),
+        events=", ".join(str(event.date.day) for event in events),
+        opportunities=", ".join(str(event.opportunities) for event in events)
+        if events and all(event.opportunities is not None for event in events)
+        else "",
+        no_events=value.unit == Unit.EVENTS and value.numerator == 0,
     )
+
+
+def _events_by_slot(measure) -> dict:
+    """A rare-event measure's events by (section id, month), oldest first; empty for other units."""
+    if measure.unit != Unit.EVENTS:
+        return {}
+    found: dict = {}
+    for event in RareEvent.objects.filter(measure=measure).order_by("date", "id"):
+        found.setdefault((event.section_id, event.date.replace(day=1)), []).append(event)
+    return found
+
+
+def _grid_unit(measure) -> dict:
+    """What the grid shows per section for the measure's unit: the template's switch and the column count."""
+    if measure.unit == Unit.MEAN:
+        unit, per_slot = "mean", 4
+    elif measure.unit == Unit.EVENTS:
+        unit, per_slot = "events", 3
+    else:
+        unit, per_slot = "plain", 3 if measure.unit != Unit.COUNT else 2
+    return {"grid_unit": unit, "per_slot": per_slot}
 
 
 def _rows(measure, months, *, slots, values, locks: Locks, today) -> list[Row]:
     department_id = measure.initiative.department_id
     current = today.replace(day=1)
     reopened = locks.reopened_until(department_id)
+    events = _events_by_slot(measure)
     rows = []
     for month in months:
-        cells = [_cell(slot, values.get((getattr(slot, "pk", None), month))) for slot in slots]
+        cells = [
+            _cell(
+                slot,
+                values.get((getattr(slot, "pk", None), month)),
+                events.get((getattr(slot, "pk", None), month)),
+            )
+            for slot in slots
+        ]
         locked = locks.is_locked(department_id, month)
         locks_on = lock_date(month)
         if reopened.get(month):
@@ -260,9 +308,12 @@ def _grid_context(request, measure, *, shown: int, today) -> dict:
         "lock_days": lock_days(),
         "action_form": ActionForm(initial={"date": today}),
         "actions": list(Action.objects.filter(initiative=measure.initiative).select_related("created_by")),
-        "columns": len(slots) * (3 if measure.unit != Unit.COUNT else 2) + 1,
+        "columns": len(slots) * _grid_unit(measure)["per_slot"] + 1,
+        **_grid_unit(measure),
         "may_approve": may_approve(request.user, measure.initiative.department_id),
         "report_month": last_complete_month(today),
+        # The skip link's target: the first field of the newest open month.
+        "first_field": next((f"n-{row.key}-{row.cells[0].key}" for row in rows if not row.locked and row.cells), None),
     }
     return context
 
@@ -300,7 +351,8 @@ def _older_rows(request, measure, *, today):
         "more_before": months[-1] if remaining else None,
         "older_count": len(remaining),
         "shown": len(all_months) - len(remaining),
-        "columns": len(slots) * (3 if measure.unit != Unit.COUNT else 2) + 1,
+        "columns": len(slots) * _grid_unit(measure)["per_slot"] + 1,
+        **_grid_unit(measure),
         "oob": True,
         "may_approve": may_approve(request.user, measure.initiative.department_id),
     }
@@ -322,13 +374,24 @@ def _entries_from_post(post, measure, month, slots) -> list[Entry]:
                 measure=measure,
                 section=slot,
                 month=month,
-                numerator=post.get(f"n-{key}", ""),
-                denominator=post.get(f"d-{key}", "") if measure.unit != Unit.COUNT else post.get(f"d-{key}"),
+                numerator=_numerator_from_post(post, measure, key),
+                denominator=post.get(f"d-{key}", "") if measure.has_denominator else post.get(f"d-{key}"),
                 comment=post.get(f"c-{key}", ""),
                 expected_version=version,
+                mean=post.get(f"m-{key}") if measure.unit == Unit.MEAN else None,
+                sd=post.get(f"s-{key}") if measure.unit == Unit.MEAN else None,
+                events=post.get(f"e-{key}", "") if measure.unit == Unit.EVENTS else None,
+                opportunities=post.get(f"o-{key}", "") if measure.unit == Unit.EVENTS else None,
             )
         )
     return entries
+
+
+def _numerator_from_post(post, measure, key: str) -> str:
+    """The grid's numerator; for rare events the "ingen hændelser" box is the number 0 (the dates give the rest)."""
+    if measure.unit == Unit.EVENTS:
+        return "0" if post.get(f"z-{key}") else ""
+    return post.get(f"n-{key}", "")
 
 
 @login_required
@@ -373,13 +436,18 @@ def save_row(request, pk, month):
         "slots": slots,
         "row": row,
         "has_denominator": measure.unit != Unit.COUNT,
-        "columns": len(slots) * (3 if measure.unit != Unit.COUNT else 2) + 1,
+        "columns": len(slots) * _grid_unit(measure)["per_slot"] + 1,
+        **_grid_unit(measure),
         "may_approve": may_approve(request.user, measure.initiative.department_id),
     }
     # The chart follows what is stored now (this save, or on a conflict the other person's value): the panel is
     # swapped in again and loads the chart from the dashboards' chart partial, which draws the PDSA periods too.
     context["chart_oob"] = True
     return render(request, "measurements/entry.html#month_row", context)
+
+
+def measure_unit_is_events(entry: Entry) -> bool:
+    return entry.measure.unit == Unit.EVENTS
 
 
 def _apply_failure(row: Row, entries: list[Entry], failure: NotSaved) -> None:
@@ -390,6 +458,9 @@ def _apply_failure(row: Row, entries: list[Entry], failure: NotSaved) -> None:
         cell.numerator = entry.numerator or ""
         cell.denominator = entry.denominator or ""
         cell.comment = entry.comment or ""
+        cell.mean, cell.sd = entry.mean or "", entry.sd or ""
+        cell.events, cell.opportunities = entry.events or "", entry.opportunities or ""
+        cell.no_events = entry.numerator == "0" and measure_unit_is_events(entry)
         if cell.key in failure.errors:
             errors = error_dict(failure.errors[cell.key])
             if "section" in errors or "month" in errors or "__all__" in errors:
@@ -455,12 +526,33 @@ class HistoryLine:
     old: object | None
     month: dt.date
     section: object
+    event: bool = False  # a rare event's own record (created or deleted), not the month's value
+
+    @property
+    def sort_key(self):
+        return (self.record.history_date, 1 if self.event else 0, self.record.history_id)
+
+    @property
+    def old_text(self) -> str:
+        if self.event or self.old is None:
+            return ""
+        return value_text(self.old)
+
+    @property
+    def new_text(self) -> str:
+        if self.event:
+            text = _("hændelse %(date)s") % {"date": date_format(self.record.date, "j.n.Y")}
+            if self.record.opportunities is not None:
+                text += " " + _("(%(n)s muligheder siden forrige)") % {"n": self.record.opportunities}
+            return text
+        return value_text(self.record)
 
 
 @login_required
 @require_GET
 def history(request, pk):
-    """Every create, change and delete of the measure's values: who, when, old and new. Newest first."""
+    """Every create, change and delete of the measure's values: who, when, old and new. Newest first. For rare-event
+    measures each event's own creation and deletion too (its date, and opportunities when given)."""
     measure = get_scoped_or_404(
         Measure.objects.visible_to(request.user).select_related("initiative__recommendation", "initiative__department"),
         pk=pk,
@@ -485,6 +577,19 @@ def history(request, pk):
             )
         )
         previous[record.id] = record if record.history_type != "-" else None
+    if measure.unit == Unit.EVENTS:
+        for record in RareEvent.history.filter(measure_id=measure.pk).select_related("history_user", "section"):
+            lines.append(
+                HistoryLine(
+                    record=record,
+                    kind=kinds[record.history_type],
+                    old=None,
+                    month=record.date.replace(day=1),
+                    section=record.section,
+                    event=True,
+                )
+            )
+        lines.sort(key=lambda line: line.sort_key)
     lines.reverse()
     page = Paginator(lines, 100).get_page(request.GET.get("side"))
     lock_changes = LockChange.objects.filter(department=measure.initiative.department_id).select_related("changed_by")

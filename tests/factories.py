@@ -99,6 +99,10 @@ class InitiativeFactory(factory.django.DjangoModelFactory):
     recommendation = factory.SubFactory(RecommendationFactory)
     year = 2026
     status = Initiative.Status.IMPLEMENTING
+    # As the services record it: the year's cross-hospital recommendation is the department's part in it.
+    cross_hospital = factory.LazyAttribute(
+        lambda o: CrossHospitalSelection.objects.filter(year=o.year, recommendation=o.recommendation).exists()
+    )
 
 
 class MeasureFactory(factory.django.DjangoModelFactory):

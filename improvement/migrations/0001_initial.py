@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('departments', '0003_audit_data_quality_actions'),
-        ('initiatives', '0003_initiative_shared_as_inspiration'),
+        ('initiatives', '0004_initiative_shared_as_inspiration'),
         ('measurements', '0004_data_quality'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -24,4 +24,39 @@
 
   document.addEventListener("htmx:responseError", showFailure);
   document.addEventListener("htmx:sendError", showFailure);
+
+  /* After Gem (a click or Enter) the row is swapped for the saved one: put focus back in that row, on the field
+   * that had it (or the first field with an error, or the row's Gem button), never on the page top. */
+  var pending = null;
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail && event.detail.elt;
+    var form = elt && elt.closest ? elt.closest("form[id^='form-']") : null;
+    var row = form ? form.closest("tbody") : null;
+    if (!row) {
+      return;
+    }
+    var active = document.activeElement;
+    pending = { row: row.id, focus: active && active.id && row.contains(active) ? active.id : null };
+  });
+
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!pending) {
+      return;
+    }
+    var wanted = pending;
+    pending = null;
+    var row = document.getElementById(wanted.row);
+    if (!row) {
+      return;
+    }
+    var target =
+      row.querySelector("[aria-invalid='true']") ||
+      (wanted.focus ? document.getElementById(wanted.focus) : null) ||
+      row.querySelector("button.save") ||
+      row.querySelector("input:not([type='hidden'])");
+    if (target && row.contains(target)) {
+      target.focus();
+    }
+  });
 })();

@@ -38,7 +38,7 @@ def test_leder_sets_up_team_selection_and_measure_and_noegle_finds_it(fresh_ort,
 
     # Establish the team and add noegle as tovholder (added through htmx, without a page load).
     page.get_by_role("link", name="Etablér teamet").click()
-    page.fill("#id_established_on", "2026-02-10")
+    page.fill("#id_established_on", "10.02.2026")
     page.get_by_role("button", name="Etablér teamet").click()
     assert "Teamet er etableret." in _main(page)
     assert "Teamet har ingen tovholder" in _main(page)
@@ -51,10 +51,13 @@ def test_leder_sets_up_team_selection_and_measure_and_noegle_finds_it(fresh_ort,
     assert "Tilføjet: Nanna (nøgleperson, demo) (Tovholder)" in _main(page)
     screenshot("workspace-2-team")
 
-    # Back to the workspace, for 2027: Mål 2 is met, no selections yet.
+    # Back to the workspace, for 2027: the plan sets Mål 2 for 2026 only, so 2027 shows that the team exists and
+    # since when, with no first-quarter deadline; no selections yet.
     page.get_by_role("link", name="Ortopædkirurgisk Afdeling").first.click()
     page.get_by_role("link", name="2027", exact=True).click()
-    assert "Etableret i 1. kvartal" in _main(page)
+    assert "Teamet findes" in _main(page)
+    assert "Etableret 10. februar 2026" in _main(page)
+    assert "Etableret i 1. kvartal" not in _main(page)
     assert "For få valg" in _main(page)
 
     # Find a recommendation in the catalogue (the search filters as you type) and select it for 2027.
@@ -88,7 +91,7 @@ def test_leder_sets_up_team_selection_and_measure_and_noegle_finds_it(fresh_ort,
     page.fill("#id_data_source", "Sundhedsplatformen, udtræk")
     page.select_option("#id_direction", "lower")
     page.fill("#id_target", "15")
-    page.fill("#id_start_month", "2027-01")
+    page.fill("#id_start_month", "januar 2027")
     page.select_option("#id_responsible", label="Nanna (nøgleperson, demo)")
     screenshot("workspace-5-measure-form")
     page.get_by_role("button", name="Opret målingen").click()

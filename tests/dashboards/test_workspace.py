@@ -101,7 +101,11 @@ def test_team_established_after_first_quarter_is_overdue(client_for, leder, home
 
 @pytest.mark.parametrize(
     "date,message",
-    [("", "Dette felt er påkrævet."), ("31-13-2026", "Indtast en gyldig dato."), ("2027-01-01", "fremtiden")],
+    [
+        ("", "Dette felt er påkrævet."),
+        ("31-13-2026", "Måneden skal være et tal fra 1 til 12"),
+        ("2027-01-01", "fremtiden"),
+    ],
 )
 def test_team_establish_rejects_bad_date_and_saves_nothing(client_for, leder, home, today, date, message):
     response = client_for(leder).post(
@@ -147,7 +151,7 @@ def test_hospital_management_reads_but_changes_nothing(client_for, direktion, wo
 def test_add_user_of_department_as_tovholder(client_for, leder, noegle, world):
     response = client_for(leder).post(
         reverse("departments:member_add", kwargs={"pk": world.department.pk}),
-        {"user": noegle.pk, "role": "coordinator", "title": "Sygeplejerske"},
+        {"user": noegle.pk, "role": "coordinator", "title": "Sygeplejerske", "confirm_second_coordinator": "on"},
     )
     assert response.status_code == 302
     member = world.team.members.get(user=noegle)
@@ -168,7 +172,7 @@ def test_add_person_by_name_and_title(client_for, leder, world):
     [
         ({"role": "doctor"}, "Vælg en bruger eller skriv personens navn."),
         ({"name": "X", "role": "chief"}, "Marker en gyldig valgmulighed."),
-        ({"name": "X"}, "Dette felt er påkrævet."),
+        ({"name": "X"}, "Vælg en rolle i teamet."),
     ],
 )
 def test_member_form_errors_are_danish_and_nothing_is_saved(client_for, leder, world, data, message):
@@ -244,7 +248,7 @@ def test_removal_and_change_are_kept_with_who_and_when(client_for, leder, world)
 def test_user_made_tovholder_may_then_steer_the_department(client_for, leder, noegle, world):
     client_for(leder).post(
         reverse("departments:member_add", kwargs={"pk": world.department.pk}),
-        {"user": noegle.pk, "role": "coordinator"},
+        {"user": noegle.pk, "role": "coordinator", "confirm_second_coordinator": "on"},
     )
     response = client_for(noegle).post(
         reverse("departments:member_add", kwargs={"pk": world.department.pk}), {"name": "Ny læge", "role": "doctor"}
@@ -273,3 +277,62 @@ def test_team_page_query_count_is_bounded(client_for, leder, world, members, dja
     with django_assert_max_num_queries(14):
         response = client.get(reverse("departments:team", kwargs={"pk": world.department.pk}))
     assert len(response.context["members"]) == members
+
+
+# --- issue 16.4: second tovholder, no silent role, authors, Mål 2 after 2026 --------------------------------------
+
+
+def test_second_tovholder_needs_confirmation(client_for, leder, noegle, world):
+    url = reverse("departments:member_add", kwargs={"pk": world.department.pk})
+    client = client_for(leder)
+    page = client.get(reverse("departments:team", kwargs={"pk": world.department.pk})).content.decode()
+    assert "Ja, teamet skal have to tovholdere" in page
+    response = client.post(url, {"user": noegle.pk, "role": "coordinator"})
+    assert response.status_code == 200
+    assert "Teamet har allerede en tovholder (Hanne Holm)" in response.content.decode()
+    assert list(world.team.members.values_list("name", "role")) == [("Hanne Holm", "coordinator")]
+    response = client.post(url, {"user": noegle.pk, "role": "coordinator", "confirm_second_coordinator": "on"})
+    assert response.status_code == 302
+    assert world.team.members.filter(role="coordinator").count() == 2
+
+
+def test_changing_a_member_to_second_tovholder_needs_confirmation(leder, world):
+    from django.core.exceptions import ValidationError
+
+    doctor = services.team_member_add(team=world.team, name="Peter Lund", role="doctor", by=leder)
+    with pytest.raises(ValidationError, match="allerede en tovholder"):
+        services.team_member_update(member=doctor, name="Peter Lund", role="coordinator", by=leder)
+    doctor.refresh_from_db()
+    assert doctor.role == "doctor"
+    # The one tovholder may be edited without confirming anything.
+    services.team_member_update(member=world.coordinator, name="Hanne Holm", role="coordinator", title="Spl.", by=leder)
+    assert world.team.members.get(pk=world.coordinator.pk).title == "Spl."
+
+
+def test_role_field_has_no_default(client_for, leder, world):
+    page = client_for(leder).get(reverse("departments:team", kwargs={"pk": world.department.pk})).content.decode()
+    assert '<option value="" selected>— vælg rolle —</option>' in page
+
+
+def test_change_log_never_says_ukendt_as_author(client_for, leder, world):
+    """The world's team and member were written without a signed-in user (a factory, like an import)."""
+    history = client_for(leder).get(reverse("departments:team", kwargs={"pk": world.department.pk})).context["history"]
+    assert history and all(entry.who != "ukendt" for entry in history)
+    assert {entry.who for entry in history} == {"systemet"}
+
+
+def test_mal2_after_2026_says_whether_the_team_exists_and_since_when(client_for, noegle, world, home):
+    from goals import status
+
+    later = status.department_status(world.department, year=2027, today=dt.date(2027, 6, 1))
+    assert (later.team.state, later.team.label, later.team.detail) == (
+        "met",
+        "Teamet findes",
+        "Etableret 3. februar 2026",
+    )
+    LocalTeam.objects.filter(pk=world.team.pk).delete()
+    without = status.department_status(world.department, year=2027, today=dt.date(2027, 12, 1))
+    assert (without.team.state, without.team.label) == ("not_yet", "Intet team")
+    assert "Frist" not in without.team.detail and "31. marts" not in without.team.detail
+    in_plan_year = status.department_status(world.department, year=2026, today=dt.date(2026, 6, 1))
+    assert in_plan_year.team.state == "overdue"

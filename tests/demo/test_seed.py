@@ -22,7 +22,7 @@ def test_seed_demo_on_empty_database_creates_every_kind_of_data():
     selections = sorted(d.initiatives.filter(year=2026).count() for d in Department.objects.all())
     assert {0, 1, 2, 3} <= set(selections)
     assert set(Measure.objects.values_list("kind", flat=True)) == {"outcome", "process", "balancing"}
-    assert set(Measure.objects.values_list("unit", flat=True)) == {"proportion", "count", "rate"}
+    assert set(Measure.objects.values_list("unit", flat=True)) == {"proportion", "count", "rate", "mean", "events"}
     for measure in Measure.objects.all():
         assert measure.measurements.dates("month", "month").count() >= 24 - 2
     assert Recommendation.objects.filter(kind="local").exists()

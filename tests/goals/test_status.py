@@ -1,10 +1,13 @@
 import datetime as dt
+import importlib
 
 import pytest
+from django.apps import apps
 
 from core.months import month_range
 from departments.models import Department
 from goals import status
+from initiatives import services
 from measurements.models import Measure, Measurement
 from measurements.periods import completeness_for
 from tests.factories import (
@@ -78,6 +81,7 @@ def test_totals_equal_sum_of_rows():
     MeasurementFactory(
         measure=MeasureFactory(initiative=InitiativeFactory(department=joined, recommendation=cross.recommendation))
     )
+    MeasurementFactory(measure=MeasureFactory(initiative=InitiativeFactory(department=joined)))
     DepartmentFactory()
     rows = status.department_rows(Department.objects.all(), year=2026, today=TODAY)
     totals = status.totals(rows)
@@ -190,7 +194,7 @@ def test_status_query_count_is_the_same_for_small_and_large_data(django_assert_n
         return status.department_rows(Department.objects.all(), year=2026, today=TODAY)
 
     # Inside the test's transaction nothing is cached (see measurements.summary): every measure is computed.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         run()
     for _ in range(6):
         other = DepartmentFactory()
@@ -201,6 +205,67 @@ def test_status_query_count_is_the_same_for_small_and_large_data(django_assert_n
             initiative.sections.set([SectionFactory(department=other), SectionFactory(department=other)])
             _measure_with(initiative, DOWN)
             _measure_with(initiative, STABLE)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         rows = run()
     assert len(rows) == 7 and status.totals(rows).signals.measures == 25
+
+
+def test_cross_hospital_part_never_makes_too_many_selections():
+    """Issue 16.1: the cross-hospital recommendation plus two local ones is Mål 1 met, and the row says both
+    numbers (NSR plan: the cross-hospital recommendation is a goal of its own)."""
+    cross = CrossHospitalSelectionFactory(year=2026)
+    department = DepartmentFactory()
+    by = UserFactory()
+    joined, _created = services.cross_hospital_join(department=department, year=2026, by=by)
+    MeasurementFactory(measure=MeasureFactory(initiative=joined))
+    followed = InitiativeFactory(department=department)
+    MeasurementFactory(measure=MeasureFactory(initiative=followed))
+    InitiativeFactory(department=department)
+    [row] = status.department_rows(Department.objects.all(), year=2026, today=TODAY)
+    assert joined.recommendation == cross.recommendation and joined.cross_hospital
+    assert (row.selections.state, row.selections.label, row.selections.detail) == (
+        "met",
+        "Opfyldt",
+        "2 valgt, 1 fulgt med målinger",
+    )
+    assert row.in_cross_hospital is True
+
+
+def test_three_local_selections_are_still_too_many_beside_the_cross_hospital_part():
+    CrossHospitalSelectionFactory(year=2026)
+    department = DepartmentFactory()
+    services.cross_hospital_join(department=department, year=2026, by=UserFactory())
+    for _ in range(3):
+        InitiativeFactory(department=department)
+    [row] = status.department_rows(Department.objects.all(), year=2026, today=TODAY)
+    assert (row.selections.label, row.selections.detail) == ("For mange valg", "3 valgt, højst 2")
+
+
+def test_changing_the_years_cross_hospital_recommendation_never_flips_mal1():
+    """Issue 16.3: KDK later picks one of the department's local selections as the year's recommendation; the
+    department's Mål 1 count and its cross-hospital part stay as recorded."""
+    CrossHospitalSelectionFactory(year=2026)
+    department = DepartmentFactory()
+    by = UserFactory()
+    services.cross_hospital_join(department=department, year=2026, by=by)
+    local = [InitiativeFactory(department=department) for _ in range(2)]
+    before = status.department_status(department, year=2026, today=TODAY)
+    services.cross_hospital_set(year=2026, recommendation=local[0].recommendation, by=by)
+    after = status.department_status(department, year=2026, today=TODAY)
+    assert before.selections == after.selections
+    assert after.selections.detail == "2 valgt, ingen målinger"
+    assert after.in_cross_hospital is True
+
+
+def test_migration_records_existing_cross_hospital_parts():
+    """The data migration marks the initiatives that matched the year's recommendation before the field existed."""
+    migration = importlib.import_module("initiatives.migrations.0003_initiative_cross_hospital")
+    cross = CrossHospitalSelectionFactory(year=2026)
+    part = InitiativeFactory(recommendation=cross.recommendation, cross_hospital=False)
+    other_year = InitiativeFactory(recommendation=cross.recommendation, year=2025, cross_hospital=False)
+    local = InitiativeFactory(cross_hospital=False)
+    migration.mark_cross_hospital(apps, None)
+    flags = dict(
+        status.Initiative.objects.filter(pk__in=[part.pk, other_year.pk, local.pk]).values_list("pk", "cross_hospital")
+    )
+    assert flags == {part.pk: True, other_year.pk: False, local.pk: False}

@@ -61,7 +61,7 @@ def test_leder_records_quality_team_meeting_with_decisions(client_for, leder, wo
 
 @pytest.mark.parametrize(
     "data,message",
-    [({"date": ""}, "Dette felt er påkrævet."), ({"date": "30-02-2026"}, "Indtast en gyldig dato.")],
+    [({"date": ""}, "Dette felt er påkrævet."), ({"date": "30-02-2026"}, "Februar 2026 har kun 28 dage.")],
 )
 def test_quality_meeting_errors_are_danish_and_nothing_is_saved(client_for, leder, world, data, message):
     response = client_for(leder).post(

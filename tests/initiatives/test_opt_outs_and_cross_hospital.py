@@ -3,8 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from initiatives import services
 from initiatives.models import CrossHospitalSelection, Initiative, Recommendation
-from tests.factories import CrossHospitalSelectionFactory, RecommendationFactory
+from tests.factories import CrossHospitalSelectionFactory, DepartmentFactory, RecommendationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,13 @@ def test_leder_proposes_opt_out_then_selects_it(client_for, leder, world):
     assert response.url.startswith(reverse("dashboards:select", kwargs={"pk": opt_out.pk}))
     response = client.post(
         reverse("dashboards:select", kwargs={"pk": opt_out.pk}),
-        {"department": world.department.pk, "year": "2027", "status": "planned"},
+        {
+            "department": world.department.pk,
+            "year": "2027",
+            "status": "planned",
+            "sections": [world.ward.pk],
+            "aim": "Fra 20 til 5 vejninger om ugen inden december 2027",
+        },
     )
     assert response.status_code == 302
     assert Initiative.objects.filter(recommendation=opt_out, department=world.department, year=2027).exists()
@@ -161,6 +168,7 @@ def test_key_person_cannot_join(client_for, noegle, world):
 
 def test_cross_hospital_page_counts_joined_departments(client_for, kdk, world, away):
     selection = CrossHospitalSelectionFactory(year=2026, recommendation=world.initiative.recommendation)
+    services.cross_hospital_join(department=world.department, year=2026, by=kdk)
     response = client_for(kdk).get(reverse("dashboards:cross_hospital"), {"year": 2026})
     assert response.context["cross"] == selection
     assert response.context["joined"] == 1
@@ -168,3 +176,48 @@ def test_cross_hospital_page_counts_joined_departments(client_for, kdk, world, a
         world.department: True,
         away: False,
     }
+
+
+@pytest.mark.parametrize("who", ["leder", "noegle", "udenfor", "kdk", "direktion"])
+def test_cross_hospital_page_tells_every_role_who_takes_part_by_name(request, client_for, world, away, leder, who):
+    """Issue 16.3: a department user reads the true count and the names, as the catalogue shows them."""
+    selection = CrossHospitalSelectionFactory(year=2026)
+    others = [DepartmentFactory(code=f"d{n}", name=f"Afdeling {n}") for n in range(3)]
+    for department in [world.department, away, *others[:2]]:
+        services.cross_hospital_join(department=department, year=2026, by=leder)
+    response = client_for(request.getfixturevalue(who)).get(reverse("dashboards:cross_hospital"), {"year": 2026})
+    page = response.content.decode()
+    assert response.context["cross"] == selection
+    assert "4 afdelinger deltager" in page
+    joined = {row.department.name for row in response.context["rows"] if row.in_cross_hospital}
+    assert joined == {world.department.name, away.name, "Afdeling 0", "Afdeling 1"}
+    for name in joined | {"Afdeling 2"}:
+        assert name in page
+
+
+def test_cross_hospital_page_links_only_departments_the_user_may_open(client_for, noegle, world, away):
+    CrossHospitalSelectionFactory(year=2026)
+    page = client_for(noegle).get(reverse("dashboards:cross_hospital"), {"year": 2026}).content.decode()
+    assert reverse("dashboards:workspace", kwargs={"pk": world.department.pk}) in page
+    assert reverse("dashboards:workspace", kwargs={"pk": away.pk}) not in page
+    assert away.name in page
+
+
+def test_joining_records_the_part_on_the_initiative_and_a_later_change_keeps_it(kdk, leder, world):
+    """Issue 16.3: the part is recorded when the department joins; changing the year's recommendation later
+    neither unflags the joined initiative nor turns a local selection into the cross-hospital part."""
+    first = CrossHospitalSelectionFactory(year=2026)
+    joined, created = services.cross_hospital_join(department=world.department, year=2026, by=leder)
+    assert created and joined.cross_hospital
+    services.cross_hospital_set(year=2026, recommendation=world.initiative.recommendation, by=kdk)
+    joined.refresh_from_db()
+    world.initiative.refresh_from_db()
+    assert (joined.recommendation, joined.cross_hospital) == (first.recommendation, True)
+    assert world.initiative.cross_hospital is False
+
+
+def test_joining_with_a_recommendation_already_selected_locally_marks_that_initiative(kdk, leder, world):
+    CrossHospitalSelectionFactory(year=2026, recommendation=world.initiative.recommendation)
+    initiative, created = services.cross_hospital_join(department=world.department, year=2026, by=leder)
+    assert (created, initiative.pk, initiative.cross_hospital) == (False, world.initiative.pk, True)
+    assert Initiative.objects.filter(department=world.department).count() == 1

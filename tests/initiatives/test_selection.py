@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from departments.models import Section
 from initiatives.models import Initiative, NationalGoal, Recommendation, StatusChange
 from tests.factories import InitiativeFactory, MeasureFactory, MeasurementFactory, RecommendationFactory, SectionFactory
 
@@ -12,7 +13,15 @@ pytestmark = pytest.mark.django_db
 
 
 def _select(client, recommendation, **data):
-    payload = {"year": "2027", "status": "planned", "aim": "", **data}
+    """Post a filled-in selection form (the department's first section, an aim) unless `data` says otherwise."""
+    first_section = Section.objects.order_by("pk").values_list("pk", flat=True)[:1]
+    payload = {
+        "year": "2027",
+        "status": "planned",
+        "aim": "Fra 30 % til 15 % inden december 2027",
+        "sections": list(first_section),
+        **data,
+    }
     return client.post(reverse("dashboards:select", kwargs={"pk": recommendation.pk}), payload)
 
 
@@ -117,7 +126,14 @@ def test_service_refuses_foreign_sections_and_unshared_opt_outs(leder, world, aw
         )
     theirs = RecommendationFactory(kind=Recommendation.Kind.LOCAL, owner_department=away)
     with pytest.raises(ValidationError, match="tilhører en anden afdeling"):
-        services.initiative_select(department=world.department, recommendation=theirs, year=2027, by=leder)
+        services.initiative_select(
+            department=world.department,
+            recommendation=theirs,
+            year=2027,
+            sections=[world.ward],
+            aim="Fra 5 til 0 inden 2028",
+            by=leder,
+        )
     assert Initiative.objects.count() == 1
 
 
@@ -134,7 +150,13 @@ def test_kdk_is_asked_which_department(client_for, kdk, world, away):
     assert "For hvilken afdeling?" in response.content.decode()
     response = client_for(kdk).post(
         reverse("dashboards:select", kwargs={"pk": recommendation.pk}),
-        {"department": world.department.pk, "year": "2027", "status": "planned"},
+        {
+            "department": world.department.pk,
+            "year": "2027",
+            "status": "planned",
+            "sections": [world.ward.pk],
+            "aim": "Fra 30 % til 15 % inden december 2027",
+        },
     )
     assert response.status_code == 302
     assert Initiative.objects.get(recommendation=recommendation).department == world.department
@@ -198,7 +220,7 @@ def test_stopping_an_initiative_removes_it_from_mal1(client_for, leder, world):
         ({"status": "implemented", "changed_on": "2026-05-01"}, "Datoen ligger før den seneste statusændring"),
         ({"status": "implementing", "changed_on": "2026-10-01"}, "Marker en gyldig valgmulighed."),  # the current one
         ({"status": "", "changed_on": "2026-10-01"}, "Dette felt er påkrævet."),
-        ({"status": "implemented", "changed_on": "i går"}, "Indtast en gyldig dato."),
+        ({"status": "implemented", "changed_on": "i går"}, "Skriv datoen som dag.måned.år, fx 15.12.2026."),
     ],
 )
 def test_status_form_errors_are_danish_and_nothing_is_saved(client_for, leder, world, data, message):
@@ -243,3 +265,34 @@ def test_service_refuses_the_current_status(leder, world, today):
         services.initiative_change_status(
             initiative=world.initiative, status="implementing", changed_on=today, by=leder
         )
+
+
+def test_untouched_select_form_creates_nothing_and_names_the_fields(client_for, leder, world):
+    """Issue 16.2: an empty submit neither creates an initiative nor flips Mål 1 to "For mange valg"."""
+    client = client_for(leder)
+    _select(client, RecommendationFactory())
+    second = RecommendationFactory()
+    before = client.get(reverse("dashboards:workspace", kwargs={"pk": world.department.pk}), {"year": 2027}).context[
+        "row"
+    ]
+    response = _select(client, second, sections=[], aim="  ")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Vælg mindst ét afsnit, hvor indsatsen gennemføres." in page
+    assert "Skriv formålet: fra … til … inden …." in page
+    assert not Initiative.objects.filter(recommendation=second).exists()
+    after = client.get(reverse("dashboards:workspace", kwargs={"pk": world.department.pk}), {"year": 2027})
+    assert after.context["row"].selections == before.selections
+
+
+def test_service_refuses_a_selection_without_sections_or_aim(leder, world):
+    from django.core.exceptions import ValidationError
+
+    from initiatives import services
+
+    with pytest.raises(ValidationError) as refused:
+        services.initiative_select(
+            department=world.department, recommendation=RecommendationFactory(), year=2027, by=leder
+        )
+    assert set(refused.value.message_dict) == {"sections", "aim"}
+    assert Initiative.objects.count() == 1

@@ -91,15 +91,16 @@ def test_default_code_handles_danish_letters_and_one_word(home):
 @pytest.mark.parametrize(
     "changes,field,message",
     [
-        ({"name": ""}, "name", "Dette felt er påkrævet."),
-        ({"numerator_definition": ""}, "numerator_definition", "Dette felt er påkrævet."),
+        ({"name": ""}, "name", "Giv målingen et navn"),
+        ({"numerator_definition": ""}, "numerator_definition", "Beskriv, hvad der tælles med i tælleren."),
         ({"denominator_definition": " "}, "denominator_definition", "Beskriv nævneren"),
         ({"target": "120"}, "target", "procent mellem 0 og 100"),
         ({"target": "-1"}, "target", "Målet kan ikke være negativt."),
         ({"target": "tyve"}, "target", "Indtast et tal."),
         ({"baseline_end": "2024-06"}, "baseline_end", "Baselineperioden slutter før den begynder."),
         ({"baseline_end": ""}, "baseline_end", "Angiv både første og sidste måned i baselineperioden."),
-        ({"start_month": "2026-13"}, "start_month", "Skriv en måned som ÅÅÅÅ-MM"),
+        ({"start_month": "2026-13"}, "start_month", "Måneden skal være et tal fra 1 til 12, fx 12.2026."),
+        ({"start_month": "jan"}, "start_month", "Skriv måneden som fx »december 2026« eller 12.2026."),
         ({"end_month": "2025-06"}, "end_month", "Sidste måned ligger før første måned."),
         ({"unit": "rate", "rate_per": "0"}, "rate_per", "Denne værdi skal være større end eller lig 1."),
         ({"unit": "rate", "rate_per": ""}, "rate_per", "pr. hvor mange raten opgøres"),
@@ -289,3 +290,23 @@ def test_leder_sets_an_expected_range_and_a_reversed_one_is_refused(client_for, 
     assert response.status_code == 302
     measure = world.initiative.measures.get(name=PROCESS["name"])
     assert (measure.expected_min, measure.expected_max) == (Decimal("5"), Decimal("40.5"))
+
+
+def test_measure_form_error_summary_names_each_field_in_danish(client_for, leder, world):
+    """Issue 16.5: the summary above the form says which field is wrong, by its Danish label, with a link to it."""
+    response = _create(client_for(leder), world.initiative, target="tyve", rate_per="0", unit="rate")
+    page = response.content.decode()
+    assert '<li><a href="#id_target">Mål</a>: Indtast et tal.</li>' in page
+    assert '<a href="#id_rate_per">Rate pr.</a>: Denne værdi skal være større end eller lig 1.' in page
+    assert world.initiative.measures.count() == 1
+
+
+@pytest.mark.parametrize("unit,hidden", [("proportion", True), ("count", True), ("rate", False)])
+def test_rate_per_is_offered_only_for_rates(client_for, leder, world, unit, hidden):
+    client = client_for(leder)
+    url = reverse("measurements:measure_create", kwargs={"pk": world.initiative.pk})
+    page = (client.get(url) if unit == "proportion" else _create(client, world.initiative, unit=unit, name="")).content
+    text = page.decode()
+    assert ("<div data-rate-only hidden>" in text) is hidden
+    assert ("<div data-rate-only>" in text) is not hidden
+    assert "js/measure_form.js" in text

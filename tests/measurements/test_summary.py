@@ -157,7 +157,7 @@ def test_hospital_status_is_never_stale_after_a_value_changes(today_is):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_cached_status_takes_five_queries_for_one_department_or_many(today_is, django_assert_num_queries):
+def test_cached_status_takes_four_queries_for_one_department_or_many(today_is, django_assert_num_queries):
     def department_with_measures(count):
         department = DepartmentFactory()
         initiative = InitiativeFactory(department=department, year=2026)
@@ -173,12 +173,13 @@ def test_cached_status_takes_five_queries_for_one_department_or_many(today_is, d
 
     department_with_measures(1)
     run()  # computes and stores
-    with django_assert_num_queries(5):  # cross, departments + teams, initiatives, measures + summaries, sections
+    # departments + teams, initiatives (each knows whether it is the cross-hospital part), measures + summaries, sections
+    with django_assert_num_queries(4):
         small = run()
     for _ in range(5):
         department_with_measures(4)
     run()
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         large = run()
     assert (small.departments, small.signals.measures) == (1, 1)
     assert (large.departments, large.signals.measures) == (6, 21)

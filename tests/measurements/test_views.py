@@ -380,7 +380,7 @@ def test_action_in_the_future_or_without_text_is_refused(client_for, noegle, cou
         reverse("measurements:add_action", args=[count.pk]), {"date": "", "text": ""}, HTTP_HX_REQUEST="true"
     )
     assert "Skriv kort, hvad I ændrede." in text_of(empty)
-    assert "Vælg datoen for tiltaget." in text_of(empty)
+    assert "Skriv datoen for tiltaget." in text_of(empty)
     assert not Action.objects.exists()
 
 
@@ -509,3 +509,29 @@ def test_admin_refuses_to_change_the_unit_of_a_measure_with_values(count, noegle
     _record(count, current, 3, None, noegle)
     form = modelform_factory(Measure, form=MeasureAdminForm, fields=["unit"])({"unit": Unit.RATE}, instance=count)
     assert form.errors == {"unit": ["Enheden kan ikke ændres, når der er registreret værdier for målingen."]}
+
+
+def test_mine_never_calls_a_measure_without_values_udfyldt(client_for, noegle, initiative, current):
+    """Issue 16.5: a measure with no months due yet and no values says so, not "Udfyldt"."""
+    fresh = MeasureFactory(initiative=initiative, name="Ny måling", start_month=current)
+    filled = MeasureFactory(initiative=initiative, name="Fyldt måling", start_month=add_months(current, -1))
+    MeasurementFactory(measure=filled, month=add_months(current, -1))
+    response = client_for(noegle).get(reverse("measurements:mine"))
+    lines = {
+        line.measure: line for lines in response.context["groups"][initiative.department].values() for line in lines
+    }
+    assert (lines[fresh].missing, lines[fresh].present) == (0, 0)
+    html = response.content.decode()
+    fresh_html = html[html.index("Ny måling") :].split("</li>")[0]
+    filled_html = html[html.index("Fyldt måling") :].split("</li>")[0]
+    assert "Ingen værdier endnu" in fresh_html and "Udfyldt" not in fresh_html
+    assert "Udfyldt" in filled_html
+
+
+def test_entry_page_has_a_skip_link_to_the_first_field(client_for, noegle, count, current):
+    response = client_for(noegle).get(reverse("measurements:entry", args=[count.pk]))
+    html = response.content.decode()
+    first = f"n-{current:%Y-%m}-0"
+    assert response.context["first_field"] == first
+    assert f'<a class="skip-link" href="#{first}">Spring til første felt</a>' in html
+    assert f'id="{first}"' in html

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('initiatives', '0002_national_goals'),
+        ('initiatives', '0003_initiative_cross_hospital'),
     ]
 
     operations = [
