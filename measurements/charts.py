@@ -644,16 +644,18 @@ def _band_marks(*, months, bands) -> tuple[list[dict], list[dict]]:
         }
         for band in shown
     ]
+    # A label near the right edge is anchored at its band's end, so it stays inside the plot.
+    late = months[-max(1, len(months) // 4)]
     annotations = [
         {
-            "x": max(band.start, first).isoformat(),
+            "x": (min(band.end, last) if band.start >= late else max(band.start, first)).isoformat(),
             "xref": "x",
-            "xanchor": "left",
+            "xanchor": "right" if band.start >= late else "left",
             "y": 1,
             "yref": "paper",
             "yanchor": "top",
             "yshift": -2 - 14 * (index % 2),
-            "text": plotly_text(_short(band.label, 24)),
+            "text": plotly_text(_short(band.label)),
             "showarrow": False,
             "font": {"color": COLOURS["band"], "size": 10},
         }
