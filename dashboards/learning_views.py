@@ -1,16 +1,17 @@
 """Learning across departments (★): the page per recommendation or shared opt-out, *brug denne idé*, and the flag
-*del som inspiration* on an initiative. The rule of what shows is in `dashboards.learning` and `departments.access`."""
+*del som inspiration* on an initiative; continuing an initiative into the next year with its improvement work.
+The rule of what shows is in `dashboards.learning` and `departments.access`."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.http import requested_year
-from departments.access import get_scoped_or_404, may_share_as_inspiration, require
+from departments.access import get_for_change, get_scoped_or_404, may_share_as_inspiration, require
 from improvement import services as improvement
 from improvement.models import ChangeIdea
 from initiatives import services
@@ -71,3 +72,26 @@ def initiative_share(request, pk):
     else:
         messages.success(request, _("Indsatsen deles ikke længere som inspiration."))
     return redirect("dashboards:initiative", pk=initiative.pk)
+
+
+@login_required
+@require_POST
+def initiative_continue(request, pk):
+    """Continue the initiative into the next year, carrying its driver diagram, open PDSA cycles and latest progress
+    score along (those who steer the department)."""
+    initiative = get_for_change(Initiative.objects.select_related("department", "recommendation"), request.user, pk=pk)
+    try:
+        following, created = services.initiative_continue(initiative=initiative, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("dashboards:initiative", pk=initiative.pk)
+    improvement.carry_forward(source=initiative, target=following, by=request.user)
+    if created:
+        messages.success(
+            request,
+            _("Indsatsen fortsætter i %(year)d med driverdiagram, åbne PDSA-cyklusser og seneste fremdriftsscore.")
+            % {"year": following.year},
+        )
+    else:
+        messages.info(request, _("Indsatsen findes allerede for %(year)d.") % {"year": following.year})
+    return redirect("dashboards:initiative", pk=following.pk)

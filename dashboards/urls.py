@@ -25,6 +25,7 @@ urlpatterns = [
     path("vaelg-klogt/indsatser/<int:pk>/rediger/", initiative_views.initiative_edit, name="initiative_edit"),
     path("vaelg-klogt/indsatser/<int:pk>/status/", initiative_views.initiative_status, name="initiative_status"),
     path("vaelg-klogt/indsatser/<int:pk>/del/", learning_views.initiative_share, name="initiative_share"),
+    path("vaelg-klogt/indsatser/<int:pk>/fortsaet/", learning_views.initiative_continue, name="initiative_continue"),
     path("vaelg-klogt/anbefalinger/<int:pk>/laering/", learning_views.learning_page, name="learning"),
     path("vaelg-klogt/forandringsideer/<int:pk>/brug/", learning_views.use_idea, name="use_idea"),
     path("vaelg-klogt/tvaergaaende/", initiative_views.cross_hospital, name="cross_hospital"),

@@ -157,3 +157,24 @@ def test_learning_page_query_count_is_the_same_for_1_and_30_departments(client_f
         response = client.get(url)
     assert len(many) == len(one), "\n".join(q["sql"][:150] for q in many.captured_queries)
     assert response.content.decode().count('class="card learn-dept"') == 31
+
+
+def test_continuing_into_next_year_carries_diagram_open_cycles_and_score(
+    client_for, leder, noegle, theirs, measure, section
+):
+    theirs.sections.set([section])
+    open_cycle = services.cycle_plan(
+        initiative=theirs, change="Åben test", start=dt.date(2026, 11, 1), end=dt.date(2026, 11, 20), by=leder
+    )
+    url = reverse("dashboards:initiative_continue", args=[theirs.pk])
+    assert client_for(noegle).post(url).status_code == 403
+    assert not Initiative.objects.filter(year=2027).exists()
+    response = client_for(leder).post(url)
+    following = Initiative.objects.get(year=2027, recommendation=theirs.recommendation)
+    assert response.url == reverse("dashboards:initiative", args=[following.pk])
+    client_for(leder).post(url)
+    assert Initiative.objects.filter(year=2027).count() == 1
+    assert [c.change for c in following.pdsa_cycles.all()] == [open_cycle.change]  # the done one stays behind
+    assert ChangeIdea.objects.filter(driver__diagram__initiative=following).count() == 1
+    assert following.progress_scores.get().score == theirs.progress_scores.get().score
+    assert following.aim == theirs.aim

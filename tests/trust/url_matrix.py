@@ -358,6 +358,9 @@ MATRIX: dict[str, Entry] = {
         kwargs=lambda c: {"pk": c.home_idea.pk},
         note="home's own idea: nobody has another initiative on the recommendation to copy it into",
     ),
+    "dashboards:initiative_continue": post_only(
+        writes(HOME_MANAGERS), kwargs=lambda c: {"pk": c.home_initiative.pk}, note="leder creates next year's"
+    ),
     "dashboards:initiative_share": post_only(
         writes(_roles(LOGIN, NOT_FOUND, FORBIDDEN, OK, FORBIDDEN, OK)), kwargs=lambda c: {"pk": c.home_initiative.pk}
     ),
