@@ -22,7 +22,7 @@ setup:
 
 run: setup system
 	DEBUG=true $(PY) manage.py migrate --noinput
-	DEBUG=true $(PY) manage.py seed_demo
+	DEBUG=true $(PY) manage.py seed_demo --reports
 	DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
 
 test: setup
@@ -47,9 +47,11 @@ messages:
 # It creates and seeds its own databases (vk_bench_demo, vk_bench_region) on the server below.
 BENCH_POSTGRES_URL ?= postgres://$(shell whoami)@127.0.0.1:5432
 BENCH_BROKER_URL ?= redis://127.0.0.1:6379/14
+# region (the page budgets) or national (3 million values: the status function and one hospital's status page)
+BENCH_SCALE ?= region
 
 bench: setup
-	$(PY) -m bench.run --postgres $(BENCH_POSTGRES_URL) --broker $(BENCH_BROKER_URL) $(BENCH_ARGS)
+	$(PY) -m bench.run --scale $(BENCH_SCALE) --postgres $(BENCH_POSTGRES_URL) --broker $(BENCH_BROKER_URL) $(BENCH_ARGS)
 
 bench-quick: setup
 	$(PY) -m bench.run --quick --postgres $(BENCH_POSTGRES_URL) --broker $(BENCH_BROKER_URL) $(BENCH_ARGS)

@@ -2,6 +2,9 @@
 
     python -m bench.run            # region scale (seeds vk_bench_region once, a few minutes), then every figure
     python -m bench.run --quick    # demo scale only, under two minutes; region figures are left out (null)
+    python -m bench.run --scale national  # national scale (seeds vk_bench_national once by COPY, ≤ 5 minutes):
+                                          # the status function warm / after one change / cold, one hospital's
+                                          # status page, queries per page equal to region scale
 
 On PostgreSQL it prepares the benchmark databases (migrate + seed), collects static files, starts gunicorn on
 loopback with the floor view turned on, logs the demo users in through the login form and runs a fixed number of
@@ -29,6 +32,8 @@ from bench import load
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 RESULTS = ROOT / "bench" / "results.json"
+NATIONAL_RESULTS = ROOT / "bench" / "results-national.json"
+DEPARTMENTS = {"region": 150, "national": 750}
 KEYS = [
     "floor_rps",
     "dashboard_rps",
@@ -51,6 +56,7 @@ BUDGETS = {
 STATUS_BUDGET_MS = 100
 JS_BUDGET_BYTES = 450 * 1024
 REPORT_BUDGET_S = 5
+NATIONAL_SEED_BUDGET_S = 300
 
 
 def log(message: str) -> None:
@@ -148,21 +154,24 @@ class Bench:
             cursor = conn.execute(sql)
             return cursor.fetchall() if cursor.description else []
 
-    def prepare(self, database: str, scale: str) -> None:
+    def prepare(self, database: str, scale: str) -> dict:
         exists = self.admin_sql(f"SELECT 1 FROM pg_database WHERE datname = '{database}'")
-        if exists and scale == "region" and self.args.reseed:
+        if exists and scale in DEPARTMENTS and self.args.reseed:
             log(f"dropping {database} (--reseed)")
             self.admin_sql(f'DROP DATABASE "{database}"')
             exists = []
         if not exists:
             self.admin_sql(f'CREATE DATABASE "{database}"')
         started = time.monotonic()
-        if scale == "region" and self.department_count(database) == 0:
-            log(f"seeding {database} at region scale (a few minutes) …")
+        if scale in DEPARTMENTS and self.department_count(database) == 0:
+            log(f"seeding {database} at {scale} scale (a few minutes) …")
         prepared = self.probe(database, "prepare", "--scale", scale, *(["--reseed"] if self.args.reseed else []))
-        if prepared["departments"] != (150 if scale == "region" else prepared["departments"]):
-            raise RuntimeError(f"{database} holds {prepared['departments']} departments, not 150: use --reseed")
-        log(f"{database} ready ({scale}, {time.monotonic() - started:.0f} s): {prepared}")
+        expected = DEPARTMENTS.get(scale, prepared["departments"])
+        if prepared["departments"] != expected:
+            raise RuntimeError(f"{database} holds {prepared['departments']} departments, not {expected}: use --reseed")
+        prepared["seconds"] = round(time.monotonic() - started)
+        log(f"{database} ready ({scale}, {prepared['seconds']} s): {prepared}")
+        return prepared
 
     def collect_static(self, database: str) -> None:
         """collectstatic, skipped when no static source changed since the last run (compressing takes a while)."""
@@ -381,6 +390,76 @@ class Bench:
         detail["load_after"] = os.getloadavg()[0]
         return results, detail
 
+    def run_national(self) -> dict:
+        """The national figures: seeding time, the status function (warm, after one change, cold), one hospital's
+        status page, and queries per page at region and national scale (they must be equal)."""
+        started = time.monotonic()
+        results: dict = {"load_before": os.getloadavg()[0]}
+        self.prepare(self.args.demo_db, "demo")
+        self.prepare(self.args.region_db, "region")
+        seeded = self.prepare(self.args.national_db, "national")
+        self.collect_static(self.args.demo_db)
+        results["national"] = {k: seeded[k] for k in ("departments", "measures", "values")}
+        if seeded.get("seeded"):  # seeded in this run (otherwise: the figure of the run that seeded it)
+            results["seed_national_s"] = seeded["seconds"]
+            results["seed_output"] = seeded["seeded"]
+        queries = {}
+        for scale, database in (("region", self.args.region_db), ("national", self.args.national_db)):
+            probed = self.probe(database, "pages", "--clients", str(self.args.clients))
+            queries[scale] = probed["queries"]
+            log(f"{scale}: queries {queries[scale]} ({time.monotonic() - started:.0f} s in)")
+        results["queries"] = queries
+        results["status"] = self.probe(
+            self.args.national_db, "status-changes", "--runs", "9", "--cold-runs", str(self.args.cold_runs)
+        )
+        log(f"status function, national: {results['status']}")
+        results["status_hospital"] = {
+            scale: self.probe(database, "status-hospital")
+            for scale, database in (("region", self.args.region_db), ("national", self.args.national_db))
+        }
+        log(f"status page, one hospital: {results['status_hospital']}")
+        results["seconds"] = round(time.monotonic() - started)
+        results["load_after"] = os.getloadavg()[0]
+        return results
+
+
+def national_table(results: dict) -> str:
+    status, national = results["status"], results["national"]
+    lines = [
+        f"Vælg Klogt benchmark — national scale, {results['seconds']} s",
+        f"machine: {os.cpu_count()} cores, load average {results['load_before']:.1f} before, "
+        f"{results['load_after']:.1f} after",
+        "",
+        f"data: {national['departments']} departments, {national['measures']} measures, {national['values']} values",
+    ]
+    if "seed_national_s" in results:
+        ok = results["seed_national_s"] <= NATIONAL_SEED_BUDGET_S
+        lines.append(
+            f"seed_demo --scale national: {results['seed_national_s']} s "
+            f"(budget ≤ {NATIONAL_SEED_BUDGET_S} s: {'ok' if ok else 'MISSED'})"
+        )
+    one = status["one_changed_ms"]
+    lines += [
+        f"status function ({status['departments']} departments, {status['counted_measures']} counted measures):",
+        f"  all from the summaries: {status['warm_ms']} ms (CPU in this process {status['warm_cpu_ms']} ms)",
+        f"  after one value changed: {one} ms (CPU {status['one_changed_cpu_ms']} ms), recomputed per change "
+        f"{status['recomputed_per_change']} (budget ≤ {STATUS_BUDGET_MS} ms: {'ok' if one <= STATUS_BUDGET_MS else 'MISSED'})",
+        f"  fully cold: {status['cold_ms']} ms (CPU {status['cold_cpu_ms']} ms)",
+    ]
+    for scale, page in results["status_hospital"].items():
+        lines.append(
+            f"status page, {page['hospital']} ({page['departments']} departments), {scale}: {page['ms']} ms, "
+            f"queries {page['queries']['status_one_hospital']} (all hospitals {page['queries']['status']})"
+        )
+    region, national_queries = results["queries"]["region"], results["queries"]["national"]
+    names = sorted(set(region) | set(national_queries))
+    lines.append("queries per page: " + ", ".join(f"{n} {region.get(n)}/{national_queries.get(n)}" for n in names))
+    same = all(region.get(n) == national_queries.get(n) for n in names)
+    pages = [p["queries"] for p in results["status_hospital"].values()]
+    same = same and pages[0] == pages[-1]
+    lines.append(f"  (region/national) same at both scales: {'ok' if same else 'MISSED'}")
+    return "\n".join(lines)
+
 
 def table(results: dict, detail: dict) -> str:
     lines = [f"Vælg Klogt benchmark — {detail['mode']}, {detail['seconds']} s", ""]
@@ -461,6 +540,14 @@ def main(argv=None) -> int:
     parser.add_argument("--broker", default=os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/14"))
     parser.add_argument("--demo-db", default=os.environ.get("BENCH_DEMO_DB", "vk_bench_demo"))
     parser.add_argument("--region-db", default=os.environ.get("BENCH_REGION_DB", "vk_bench_region"))
+    parser.add_argument("--national-db", default=os.environ.get("BENCH_NATIONAL_DB", "vk_bench_national"))
+    parser.add_argument(
+        "--scale",
+        choices=["region", "national"],
+        default=os.environ.get("BENCH_SCALE") or "region",
+        help="region (the page budgets, default) or national (the national figures only)",
+    )
+    parser.add_argument("--cold-runs", type=int, default=3, help="fully cold runs of the status function (national)")
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "8110")))
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default: 2)")
     parser.add_argument("--clients", type=int, default=4, help="concurrent keep-alive clients (default: 4)")
@@ -477,6 +564,13 @@ def main(argv=None) -> int:
     args.rounds = args.rounds or (2 if args.quick else 4)
 
     bench = Bench(args)
+    if args.scale == "national":
+        results = bench.run_national()
+        output = Path(args.output if args.output != str(RESULTS) else NATIONAL_RESULTS)
+        output.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+        print(national_table(results))
+        print(f"\nresults: {output}")
+        return 0
     results, detail = bench.run()
     Path(args.output).write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     print(table(results, detail))

@@ -20,8 +20,9 @@ from improvement.models import ProgressScore
 from improvement.selectors import bands_by_initiative, latest_scores
 from initiatives.models import Action, Initiative, StatusChange
 from measurements import charts
-from measurements.models import Measure, Unit
-from measurements.periods import Completeness, completeness_for, measure_months
+from measurements.models import Measure, RareEvent, Unit
+from measurements.periods import Completeness, completeness_for, measure_months, month_in_progress
+from measurements.phases import phases_for
 from measurements.series import monthly_totals
 
 from . import chart_cache
@@ -73,12 +74,27 @@ class MeasureCard:
 
 
 def measure_card(
-    measure, *, today: dt.date, values, actions, completeness: Completeness, kind: str | None = None, bands=()
+    measure,
+    *,
+    today: dt.date,
+    values,
+    actions,
+    completeness: Completeness,
+    kind: str | None = None,
+    phases,
+    bands=(),
 ):
     return MeasureCard(
         measure=measure,
         chart=charts.chart_for_measure(
-            measure, months=measure_months(measure, today=today), values=values, actions=actions, kind=kind, bands=bands
+            measure,
+            months=measure_months(measure, today=today),
+            values=values,
+            actions=actions,
+            kind=kind,
+            phases=phases,
+            provisional=month_in_progress(measure, today=today),
+            bands=bands,
         ),
         completeness=completeness,
     )
@@ -115,8 +131,8 @@ class Dashboard:
 def department_dashboard(department, *, year: int, today: dt.date, kind: str | None = None) -> Dashboard:
     """Everything the department dashboard and the board show, for `department` in `year`.
 
-    `kind="run"` shows every chart as a run chart. Queries: the status row's plus four (three when every chart
-    is remembered, see `dashboards.chart_cache`), whatever the data size.
+    `kind="run"` shows every chart as a run chart. Queries: the status row's plus five (three when every chart
+    is remembered, see `dashboards.chart_cache`), whatever the data size and the measures' units.
     """
     scope = Department.objects.filter(pk=department.pk)
     [row] = status.department_rows(scope, year=year, today=today)
@@ -151,12 +167,20 @@ def department_dashboard(department, *, year: int, today: dt.date, kind: str | N
             months=months,
             actions=actions,
             language=language,
+            provisional=month_in_progress(measure, today=today),
             bands=periods,
         )
         planned.append((entry, chosen, months, actions, periods, key))
     remembered = chart_cache.get_many(key for *_rest, key in planned)
     missing = [entry.measure.pk for entry, *_rest, key in planned if key not in remembered]
     totals = monthly_totals(Measure.objects.filter(pk__in=missing)) if missing else {}
+    phases = phases_for(missing) if missing else {}
+    # Rare-event measures' events in one query beside the totals (not one per measure): the page's queries do not
+    # depend on how many measures of which unit it shows.
+    events: dict[int, list] = {}
+    if missing:
+        for event in RareEvent.objects.filter(measure_id__in=missing).order_by("date", "id"):
+            events.setdefault(event.measure_id, []).append(event)
     fresh = {}
     for entry, chosen, months, actions, periods, key in planned:
         measure = entry.measure
@@ -164,7 +188,15 @@ def department_dashboard(department, *, year: int, today: dt.date, kind: str | N
             chart = chart_cache.for_measure(remembered[key], measure)
         else:
             chart = charts.chart_for_measure(
-                measure, months=months, values=totals.get(measure.pk, ()), actions=actions, kind=chosen, bands=periods
+                measure,
+                months=months,
+                values=totals.get(measure.pk, ()),
+                actions=actions,
+                kind=chosen,
+                phases=phases[measure.pk],
+                provisional=month_in_progress(measure, today=today),
+                events=events.get(measure.pk, []) if measure.unit == Unit.EVENTS else None,
+                bands=periods,
             )
             if key is not None:
                 fresh[key] = chart
@@ -199,25 +231,25 @@ def single_measure_card(measure, *, today: dt.date, kind: str | None = None) -> 
         actions=list(Action.objects.filter(initiative_id=measure.initiative_id).order_by("date", "id")),
         completeness=completeness_for(one, today=today)[measure.pk],
         kind=chart_kind(measure, kind),
+        phases=phases_for([measure.pk])[measure.pk],
         bands=bands_by_initiative([measure.initiative_id]).get(measure.initiative_id, []),
     )
 
 
 def entry_chart(measure, *, today: dt.date) -> charts.MeasureChart | None:
-    """The chart beside the entry grid: every due month, and the running month once it has a value; with the
-    initiative's tiltag and PDSA periods. None before the measure has any month."""
-    values = monthly_totals(Measure.objects.filter(pk=measure.pk)).get(measure.pk, [])
+    """The chart beside the entry grid: every due month, and the running month, once it has a value, drawn as
+    *foreløbig* outside the analysis; with the initiative's tiltag and PDSA periods. None before any month."""
     months = measure_months(measure, today=today)
-    current = today.replace(day=1)
-    if current not in months and any(value[0] == current for value in values):
-        months.append(current)
-    if not months:
+    provisional = month_in_progress(measure, today=today)
+    if not months and provisional is None:
         return None
     return charts.chart_for_measure(
         measure,
         months=months,
-        values=values,
+        values=monthly_totals(Measure.objects.filter(pk=measure.pk)).get(measure.pk, []),
         actions=list(Action.objects.filter(initiative_id=measure.initiative_id).order_by("date", "id")),
+        phases=phases_for([measure.pk])[measure.pk],
+        provisional=provisional,
         bands=bands_by_initiative([measure.initiative_id]).get(measure.initiative_id, []),
     )
 

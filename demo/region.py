@@ -3,7 +3,9 @@
 `seed_region(today)` fills an empty database with 5 hospitals, 150 departments, 400 sections, 5,000 measures with
 120 monthly values each (600,000 values) and 1,000 users in a few minutes: every table is written with
 `bulk_create`, and the monthly values with PostgreSQL's COPY (psycopg 3 `cursor.copy`; plain `bulk_create` on
-SQLite). A smaller `RegionScale` gives the same structure at any size (the tests use a tiny one). Unlike `demo.seed`
+SQLite). `NATIONAL_SCALE` is the same structure for all of Denmark (25 hospitals, 750 departments, 25,000 measures,
+3 million values; a few minutes, the benchmark's `BENCH_SCALE=national`). A smaller `RegionScale` gives the same
+structure at any size (the tests use a tiny one). Unlike `demo.seed`
 it does not go through the write services: they write one row at a time with its checks and history, which for
 600,000 values would take tens of minutes instead of seconds; this data exists to measure the pages, not the writes.
 `seed_region` reads as the list of its steps.
@@ -36,7 +38,7 @@ from departments.access import Role
 from departments.models import Department, Hospital, LocalTeam, Membership, Section, TeamMember
 from initiatives.models import Action, CrossHospitalSelection, Initiative, Meeting, NationalGoal, Recommendation
 from initiatives.national_goals import ensure_national_goals
-from measurements.models import Measure, Measurement, Unit
+from measurements.models import ChartPhase, Measure, Measurement, Unit
 
 from .content import DEMO_PASSWORD, INSPIRATION_MEETINGS, NATIONAL, YEAR
 from .sampling import poisson
@@ -63,6 +65,9 @@ class RegionScale:
 
 
 REGION = RegionScale()
+#: All of Denmark, as a benchmark: 25 hospitals, 750 departments, 25,000 measures × 120 months = 3 million values.
+NATIONAL_SCALE = RegionScale(hospitals=25, departments=750, sections=2000, measures=25000, months=120, users=5000)
+SCALES = {"region": REGION, "national": NATIONAL_SCALE}
 
 
 class RegionSeedError(Exception):
@@ -227,7 +232,9 @@ def _hospitals_and_departments(scale: RegionScale):
     Returns the hospitals, the departments and their layout (specialty, hospital, repeat) by index.
     """
     hospital_rows = HOSPITALS[: scale.hospitals] + [
-        (f"sygehus{n}", f"Sygehus {n} (demo)") for n in range(len(HOSPITALS) + 1, scale.hospitals + 1)
+        # "sh06" …: the first four letters of a hospital's code are part of its departments' codes
+        (f"sh{n:02d}", f"Sygehus {n} (demo)")
+        for n in range(len(HOSPITALS) + 1, scale.hospitals + 1)
     ]
     hospitals = Hospital.objects.bulk_create([Hospital(code=code, name=name) for code, name in hospital_rows])
     layout = _department_layout(scale)
@@ -579,8 +586,6 @@ def _measures(scale: RegionScale, plans, departments, layout, people: _People, s
                     per_section=len(chosen) == 1 and k % 2 == 0,
                     rate_per=rate_per,
                     start_month=start,
-                    baseline_start=start,
-                    baseline_end=add_months(start, 11),
                     operational_definition="Opgjort pr. kalendermåned (demo).",
                     numerator_definition="Antal hændelser i måneden (demo).",
                     denominator_definition="" if unit == Unit.COUNT else "Antal patienter/sengedage (demo).",
@@ -592,7 +597,19 @@ def _measures(scale: RegionScale, plans, departments, layout, people: _People, s
             value_plans.append(
                 _ValuePlan(gaps, span, start, shifts.get(initiative.pk), level, size, rate_per, chosen, key_person)
             )
-    return Measure.objects.bulk_create(measure_rows), value_plans
+    measures = Measure.objects.bulk_create(measure_rows)
+    # Each measure's first twelve months are its frozen baseline, as a team would decide (see measurements.phases).
+    ChartPhase.objects.bulk_create(
+        ChartPhase(
+            measure=measure,
+            kind=ChartPhase.Kind.FREEZE,
+            month=add_months(plan.start, 11),
+            reason="Baseline: de første 12 måneder (demo)",
+            created_by=plan.who,
+        )
+        for measure, plan in zip(measures, value_plans, strict=True)
+    )
+    return measures, value_plans
 
 
 def _value_rows(measures, value_plans, *, now):

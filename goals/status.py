@@ -19,6 +19,7 @@ import datetime as dt
 import functools
 import hashlib
 from dataclasses import dataclass, field
+from decimal import Decimal
 from enum import StrEnum
 
 from django.db.models import Prefetch, Q
@@ -31,10 +32,11 @@ from core.months import last_complete_month
 from core.quarters import Quarter
 from departments.models import Department, LocalTeam
 from initiatives.models import Initiative
-from measurements import charts, spc, summary
+from measurements import charts, summary
 from measurements.charts import Signal
 from measurements.models import Measure
 from measurements.periods import Completeness, PresentOfExpected, completeness_for, measure_months
+from measurements.phases import phases_for
 from measurements.series import latest_present, monthly_series, monthly_totals
 
 MIN_SELECTIONS = 1
@@ -66,21 +68,7 @@ def team_goal(team: LocalTeam | None, *, year: int, today: dt.date) -> GoalResul
     """Mål 2: the department has established a local team in the first quarter of 2026.
 
     For later years the plan sets no deadline: the status says whether the team exists, and since when."""
-    if year > TEAM_GOAL_YEAR:
-        if team is None or team.established_on > dt.date(year, 12, 31):
-            return GoalResult(
-                GoalState.NOT_YET, _("Intet team"), _("Ingen frist i planen for %(year)d") % {"year": year}
-            )
-        return GoalResult(
-            GoalState.MET, _("Teamet findes"), _("Etableret %(date)s") % {"date": _date(team.established_on)}
-        )
-    deadline = Quarter(year, 1).end
-    if team is None:
-        state = GoalState.OVERDUE if today > deadline else GoalState.NOT_YET
-        return GoalResult(state, _("Intet team"), _("Frist: %(date)s") % {"date": _date(deadline)})
-    if team.established_on <= deadline:
-        return GoalResult(GoalState.MET, _("Etableret i 1. kvartal"), _date(team.established_on))
-    return GoalResult(GoalState.OVERDUE, _("Etableret senere"), _date(team.established_on))
+    return _team_goal(team.established_on if team is not None else None, year, today, get_language())
 
 
 def selection_goal(*, selected: int, followed: int, year: int, today: dt.date) -> GoalResult:
@@ -89,6 +77,30 @@ def selection_goal(*, selected: int, followed: int, year: int, today: dt.date) -
     `selected` and `followed` count the department's local selections only: its part in the cross-hospital
     recommendation is a goal of its own (NSR plan) and never counts here.
     """
+    return _selection_goal(selected, followed, year, today, get_language())
+
+
+# The goals depend only on a few small values and the language: each distinct answer is built (and translated)
+# once, not once per department (750 departments at national scale share a handful of answers).
+@functools.lru_cache(maxsize=1024)
+def _team_goal(established_on: dt.date | None, year: int, today: dt.date, language: str | None) -> GoalResult:
+    if year > TEAM_GOAL_YEAR:
+        if established_on is None or established_on > dt.date(year, 12, 31):
+            return GoalResult(
+                GoalState.NOT_YET, _("Intet team"), _("Ingen frist i planen for %(year)d") % {"year": year}
+            )
+        return GoalResult(GoalState.MET, _("Teamet findes"), _("Etableret %(date)s") % {"date": _date(established_on)})
+    deadline = Quarter(year, 1).end
+    if established_on is None:
+        state = GoalState.OVERDUE if today > deadline else GoalState.NOT_YET
+        return GoalResult(state, _("Intet team"), _("Frist: %(date)s") % {"date": _date(deadline)})
+    if established_on <= deadline:
+        return GoalResult(GoalState.MET, _("Etableret i 1. kvartal"), _date(established_on))
+    return GoalResult(GoalState.OVERDUE, _("Etableret senere"), _date(established_on))
+
+
+@functools.lru_cache(maxsize=1024)
+def _selection_goal(selected: int, followed: int, year: int, today: dt.date, language: str | None) -> GoalResult:
     if selected > MAX_SELECTIONS:
         return GoalResult(
             GoalState.NOT_YET,
@@ -126,6 +138,47 @@ class MeasureStatus:
     sentence: str
     latest_value: float | None
     latest_month: dt.date | None
+    variation: charts.Variation = charts.Variation.NONE
+    assurance: charts.Assurance = charts.Assurance.NONE
+    kind: str = ""
+
+    @property
+    def variation_label(self) -> str:
+        return charts.variation_label(self.variation)
+
+    @property
+    def assurance_label(self) -> str:
+        return charts.assurance_label(self.assurance)
+
+    @property
+    def variation_icon(self) -> str | None:
+        return charts.icon_path(self.variation)
+
+    @property
+    def assurance_icon(self) -> str | None:
+        return charts.icon_path(self.assurance)
+
+    @property
+    def kind_label(self) -> str:
+        return charts.kind_label(self.kind) if self.kind else ""
+
+
+@dataclass(frozen=True)
+class IconCount:
+    """How many of a department's measures show one variation or assurance icon."""
+
+    icon: charts.Variation | charts.Assurance
+    measures: int
+
+    @property
+    def path(self) -> str | None:
+        return charts.icon_path(self.icon)
+
+    @property
+    def label(self) -> str:
+        if isinstance(self.icon, charts.Variation):
+            return charts.variation_label(self.icon)
+        return charts.assurance_label(self.icon)
 
 
 @dataclass(frozen=True)
@@ -187,6 +240,16 @@ class DepartmentStatus:
             expected=sum(payload["expected"] for _pk, payload in self.summaries),
             present=sum(payload["present"] for _pk, payload in self.summaries),
         )
+
+    @functools.cached_property
+    def icons(self) -> list[IconCount]:
+        """Measures per variation and per assurance icon (Making Data Count), those with a count only, in a fixed
+        order: variation first, then assurance."""
+        variations = [payload["variation"] for _pk, payload in self.summaries]
+        assurances = [payload["assurance"] for _pk, payload in self.summaries]
+        counts = [IconCount(v, variations.count(v.value)) for v in charts.Variation if v != charts.Variation.NONE]
+        counts += [IconCount(a, assurances.count(a.value)) for a in charts.Assurance if a != charts.Assurance.NONE]
+        return [count for count in counts if count.measures]
 
     @functools.cached_property
     def signals(self) -> SignalCounts:
@@ -283,8 +346,9 @@ _FACTS = (
     "direction",
     "start_month",
     "end_month",
-    "baseline_start",
-    "baseline_end",
+    "target",
+    "chart_kind",
+    "chart_revision",
     "per_section",
     "summary__key",
     "summary__payload",
@@ -303,8 +367,9 @@ class _Facts:
     direction: str
     start_month: dt.date | None
     end_month: dt.date | None
-    baseline_start: dt.date | None
-    baseline_end: dt.date | None
+    target: Decimal | None
+    chart_kind: str
+    chart_revision: int
     per_section: bool
     cached_key: str | None
     cached_payload: dict | None
@@ -319,8 +384,9 @@ class _Facts:
             direction=self.direction,
             start_month=self.start_month,
             end_month=self.end_month,
-            baseline_start=self.baseline_start,
-            baseline_end=self.baseline_end,
+            target=self.target,
+            chart_kind=self.chart_kind,
+            chart_revision=self.chart_revision,
             per_section=self.per_section,
             initiative=Initiative(pk=self.initiative_id, year=self.year, department_id=self.department_id),
         )
@@ -340,7 +406,10 @@ def measure_summaries(departments, *, year: int, today: dt.date):
     if not facts:
         return {}, loader, {}
     sections: dict[int, list[int]] = {}
-    through = Initiative.sections.through.objects.filter(initiative__in=counted.values("initiative_id"))
+    # The sections of the year's counted initiatives (a join on the initiatives, not again over every measure).
+    through = Initiative.sections.through.objects.filter(
+        initiative__year=year, initiative__department__in=departments.values("pk")
+    ).exclude(initiative__status=Initiative.Status.STOPPED)
     for initiative_id, section_id in through.values_list("initiative_id", "section_id").order_by("section_id"):
         sections.setdefault(initiative_id, []).append(section_id)
     language = get_language()
@@ -360,7 +429,7 @@ def measure_summaries(departments, *, year: int, today: dt.date):
 
 
 #: Bump when what `_compute_statuses` computes changes: every cached result is then recomputed once.
-SUMMARY_VERSION = 1
+SUMMARY_VERSION = 2
 
 
 def _summary_key(f: _Facts, *, month: dt.date, sections: dict[int, list[int]], language: str | None) -> str:
@@ -368,7 +437,7 @@ def _summary_key(f: _Facts, *, month: dt.date, sections: dict[int, list[int]], l
     slots = sections.get(f.initiative_id, ()) if f.per_section else ()
     text = (
         f"{SUMMARY_VERSION}|{language}|{month}|{f.unit}|{f.rate_per}|{f.direction}|{f.start_month}|{f.end_month}|"
-        f"{f.baseline_start}|{f.baseline_end}|{f.per_section}|{f.year}|{','.join(map(str, slots))}"
+        f"{f.target}|{f.chart_kind}|{f.chart_revision}|{f.per_section}|{f.year}|{','.join(map(str, slots))}"
     )
     return hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
 
@@ -379,18 +448,23 @@ def _compute_statuses(missing: list[_Facts], *, today: dt.date) -> dict[int, dic
     measures = [f.measure() for f in missing]  # what the series and the analysis read, without a query
     completeness = completeness_for(measures_qs, today=today)
     totals = monthly_totals(measures_qs)
+    phases = phases_for(measure.pk for measure in measures)
     payloads = {}
     for measure in measures:
         points = monthly_series(measure, months=measure_months(measure, today=today), values=totals.get(measure.pk, ()))
-        result = charts.analyse(measure, points)
+        result = charts.analyse(measure, points, phases=phases[measure.pk])
+        signal = charts.signal_of(measure, result)
         latest = latest_present(points)
         done = completeness[measure.pk]
         payloads[measure.pk] = {
             "expected": done.expected,
             "present": done.present,
             "missing_months": [month.isoformat() for month in done.missing_months],
-            "signal": charts.signal_of(measure, result).value,
-            "sentence": spc.describe(result),
+            "signal": signal.value,
+            "variation": charts.variation_of(signal, charts.direction_of(measure)).value,
+            "assurance": charts.assurance_of(measure, result).value,
+            "kind": charts.default_kind(measure),
+            "sentence": charts.verdict(measure, result),
             "latest_value": latest.value if latest else None,
             "latest_month": latest.month.isoformat() if latest else None,
         }
@@ -410,6 +484,9 @@ def _from_payload(measure, payload: dict) -> MeasureStatus:
         sentence=payload["sentence"],
         latest_value=payload["latest_value"],
         latest_month=dt.date.fromisoformat(latest_month) if latest_month else None,
+        variation=charts.Variation(payload["variation"]),
+        assurance=charts.Assurance(payload["assurance"]),
+        kind=payload["kind"],
     )
 
 

@@ -246,6 +246,9 @@ DEPARTMENT_HEADERS = [
     "Datakomplethed",
     "Manglende værdier",
     "Analyse",
+    "Diagramtype",
+    "Variation",
+    "Målopfyldelse",
     "Fremdriftsscore",
     "Fremdriftsscore, måned",
 ]
@@ -328,7 +331,7 @@ def _department_rows(entry: DepartmentExport) -> list[list]:
             "; ".join(str(g) for g in initiative.national_goals.all()),
         ]
         if not section.measures:
-            rows.append([*common, "Ingen målinger endnu", *([None] * 10), *_score_cells(section)])
+            rows.append([*common, "Ingen målinger endnu", *([None] * 13), *_score_cells(section)])
             continue
         for m in section.measures:
             latest = m.chart.latest
@@ -347,6 +350,9 @@ def _department_rows(entry: DepartmentExport) -> list[list]:
                     completeness.ratio if completeness else None,
                     completeness.missing if completeness else None,
                     m.chart.sentence,
+                    m.chart.kind_label,
+                    m.chart.variation_label,
+                    m.chart.assurance_label,
                     *_score_cells(section),
                 ]
             )
@@ -412,8 +418,8 @@ def status_xlsx(data: StatusExport) -> bytes:
         12: DECIMAL_FORMAT,
         14: PERCENT_FORMAT,
         15: INTEGER_FORMAT,
-        17: "0.0",
-        18: MONTH_FORMAT,
+        20: "0.0",
+        21: MONTH_FORMAT,
     }
     for entry in data.departments:
         ws = wb.create_sheet(_sheet_title(entry.row.department, taken))

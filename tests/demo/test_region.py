@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db.models import Count
 
-from demo.region import RegionScale, RegionSeedError, seed_region
+from demo.region import NATIONAL_SCALE, RegionScale, RegionSeedError, seed_region
 from departments.access import Role, access_for
 from departments.models import Department, Hospital, LocalTeam, Membership, Section
 from goals import status
@@ -114,3 +114,42 @@ def test_region_scale_that_makes_no_sense_is_refused(scale):
     with pytest.raises(RegionSeedError):
         seed_region(TODAY, scale)
     assert not Hospital.objects.exists()
+
+
+# --- national scale (issue 17): the same structure at 25 hospitals; a small variant with numbered hospitals ---
+
+SMALL_NATIONAL = RegionScale(hospitals=8, departments=24, sections=50, measures=96, months=24, users=60)
+
+
+def test_national_scale_is_all_of_denmark():
+    assert NATIONAL_SCALE.hospitals == 25 and NATIONAL_SCALE.departments == 750
+    assert NATIONAL_SCALE.measures * NATIONAL_SCALE.months == 3_000_000
+    NATIONAL_SCALE.check()
+
+
+def test_national_seed_small_variant_counts_come_out_as_asked():
+    counts = seed_region(TODAY, SMALL_NATIONAL)
+    assert counts == {
+        "hospitals": 8,
+        "departments": 24,
+        "sections": 50,
+        "initiatives": Initiative.objects.count(),
+        "measures": 96,
+        "values": 96 * 24,
+        "users": 60,
+    }
+    assert (Hospital.objects.count(), Department.objects.count(), Section.objects.count()) == (8, 24, 50)
+    assert Measurement.objects.count() == 96 * 24
+    # The numbered hospitals (beyond the region's five) each have their own departments, with distinct codes.
+    assert Hospital.objects.filter(code__in=["sh06", "sh07", "sh08"]).count() == 3
+    per_hospital = Hospital.objects.annotate(n=Count("departments")).values_list("n", flat=True)
+    assert min(per_hospital) >= 3
+    rows = status.department_rows(Department.objects.all(), year=2026, today=TODAY)
+    assert len(rows) == 24
+
+
+def test_seed_demo_scale_national_refuses_a_database_with_departments():
+    DepartmentFactory()
+    with pytest.raises(CommandError, match="tom database"):
+        call_command("seed_demo", "--scale", "national", stdout=StringIO())
+    assert Measure.objects.count() == 0

@@ -81,8 +81,11 @@ def test_inspiration_report_shows_tested_changes_and_score_only_when_shared(home
     assert text.count("Faldt til 21 procent") == 1  # home's only
     assert "Afdelingen deler ikke sine PDSA-cyklusser" in text
     slides = Presentation(__import__("io").BytesIO(built.files["pptx"][1]))
-    slide_text = [" ".join(s.text_frame.text for s in slide.shapes if s.has_text_frame) for slide in slides.slides]
-    home_slide = next(t for t in slide_text if home.name in t)
-    away_slide = next(t for t in slide_text if away.name in t)
+    by_title = {
+        slide.shapes.title.text: " ".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
+        for slide in slides.slides
+        if slide.shapes.title is not None
+    }
+    home_slide, away_slide = by_title[home.name], by_title[away.name]
     assert "Fremdriftsscore: 3,5" in home_slide and "Tavlemøde i to uger → tilpas" in home_slide
     assert "Fremdriftsscore" not in away_slide
