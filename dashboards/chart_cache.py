@@ -2,7 +2,7 @@
 
 A dashboard chart costs its series, the Anhøj analysis and a plotly figure (a few ms for 120 months; a department
 at region scale shows eight). The result depends on the measure's stored values, its own fields, its initiative's
-actions, the chart type, the charted months and the language. The key holds all of them: the values through the
+actions, the PDSA bands, the chart type, the charted months and the language. The key holds all of them: the values through the
 `MeasureSummary` stamp (bumped in the same transaction as every write of a value, see `measurements.summary`), the
 rest literally. A save therefore changes the key, so an entry made before it is never read after it commits; an
 entry computed from values newer than its stamp is merely fresher. Without a stamp (no summary row yet, or inside
@@ -27,17 +27,26 @@ TIMEOUT_SECONDS = 24 * 3600
 
 
 def chart_key(
-    measure, *, stamp: int | None, kind: str | None, months, actions, language: str | None, provisional=None
+    measure,
+    *,
+    stamp: int | None,
+    kind: str | None,
+    months,
+    actions,
+    language: str | None,
+    provisional=None,
+    bands=(),
 ) -> str | None:
     """The cache key of `measure`'s chart, or None when it cannot be cached (no summary stamp).
 
     The measure's own fields include its saved chart kind (`chart_kind`) and `chart_revision`, which grows with
     every freeze, split, exclusion and point note (`measurements.phases`), so each of those inputs is in the key;
-    `provisional` is the month in progress drawn as *foreløbig*."""
+    `provisional` is the month in progress drawn as *foreløbig*; `bands` the initiative's PDSA periods."""
     if stamp is None:
         return None
     fields = tuple(getattr(measure, field.attname) for field in Measure._meta.concrete_fields)
     marks = tuple((action.pk, action.date, action.text) for action in actions)
+    marks += tuple((band.start, band.end, band.label) for band in bands)
     span = (months[0], months[-1], len(months)) if months else ()
     raw = repr((VERSION, stamp, kind, span, provisional, language, fields, marks))
     return "vk:chart:" + hashlib.blake2b(raw.encode(), digest_size=20).hexdigest()

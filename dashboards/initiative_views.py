@@ -20,11 +20,13 @@ from departments.access import (
     department_to_steer,
     get_for_change,
     get_scoped_or_404,
+    may_share_as_inspiration,
     may_steer,
     steerable_departments,
 )
 from departments.models import Department
 from goals import status
+from improvement.selectors import latest_scores
 from initiatives import selectors, services
 from initiatives.forms import CrossHospitalForm, InitiativeForm, JoinForm, SelectForm, StatusForm
 from initiatives.models import Initiative, Recommendation
@@ -94,6 +96,8 @@ def _initiative_context(request, initiative, *, status_form=None):
         "balancing": suggest_balancing(initiative, measures),
         "status_changes": list(initiative.status_changes.all()),
         "can_edit": may_steer(request.user, initiative.department_id),
+        "can_share": may_share_as_inspiration(request.user, initiative.department_id),
+        "latest_score": latest_scores([initiative.pk]).get(initiative.pk),
         "status_form": status_form or StatusForm(current=initiative.status),
         "row": status.department_status(initiative.department, year=initiative.year, today=timezone.localdate()),
     }

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 
 from departments.models import Department, LocalTeam, TeamMember
 from goals import status
+from improvement.models import ProgressScore
+from improvement.selectors import bands_by_initiative, latest_scores
 from initiatives.models import Action, Initiative, StatusChange
 from measurements import charts
 from measurements.models import Measure, RareEvent, Unit
@@ -68,7 +70,15 @@ class MeasureCard:
 
 
 def measure_card(
-    measure, *, today: dt.date, values, actions, completeness: Completeness, kind: str | None = None, phases
+    measure,
+    *,
+    today: dt.date,
+    values,
+    actions,
+    completeness: Completeness,
+    kind: str | None = None,
+    phases,
+    bands=(),
 ):
     return MeasureCard(
         measure=measure,
@@ -80,6 +90,7 @@ def measure_card(
             kind=kind,
             phases=phases,
             provisional=month_in_progress(measure, today=today),
+            bands=bands,
         ),
         completeness=completeness,
     )
@@ -94,6 +105,7 @@ def chart_kind(measure, requested: str | None) -> str | None:
 class InitiativeBlock:
     initiative: Initiative
     cards: list[MeasureCard] = field(default_factory=list)
+    score: ProgressScore | None = None  # the team's latest progress score
 
 
 @dataclass
@@ -131,6 +143,9 @@ def department_dashboard(department, *, year: int, today: dt.date, kind: str | N
         .order_by("recommendation__title")
     )
     by_initiative = {initiative.pk: InitiativeBlock(initiative) for initiative in initiatives}
+    bands = bands_by_initiative(by_initiative) if by_initiative else {}
+    for initiative_id, score in (latest_scores(by_initiative) if by_initiative else {}).items():
+        by_initiative[initiative_id].score = score
     # Charts are remembered per measure, keyed by its summary stamp (see dashboards.chart_cache): the values are read
     # and the charts computed only for measures whose values, settings or actions changed since.
     language = get_language()
@@ -140,6 +155,7 @@ def department_dashboard(department, *, year: int, today: dt.date, kind: str | N
         chosen = chart_kind(measure, kind)
         months = measure_months(measure, today=today)
         actions = by_initiative[measure.initiative_id].initiative.action_list
+        periods = bands.get(measure.initiative_id, [])
         key = chart_cache.chart_key(
             measure,
             stamp=row.stamps.get(measure.pk),
@@ -148,8 +164,9 @@ def department_dashboard(department, *, year: int, today: dt.date, kind: str | N
             actions=actions,
             language=language,
             provisional=month_in_progress(measure, today=today),
+            bands=periods,
         )
-        planned.append((entry, chosen, months, actions, key))
+        planned.append((entry, chosen, months, actions, periods, key))
     remembered = chart_cache.get_many(key for *_rest, key in planned)
     missing = [entry.measure.pk for entry, *_rest, key in planned if key not in remembered]
     totals = monthly_totals(Measure.objects.filter(pk__in=missing)) if missing else {}
@@ -161,7 +178,7 @@ def department_dashboard(department, *, year: int, today: dt.date, kind: str | N
         for event in RareEvent.objects.filter(measure_id__in=missing).order_by("date", "id"):
             events.setdefault(event.measure_id, []).append(event)
     fresh = {}
-    for entry, chosen, months, actions, key in planned:
+    for entry, chosen, months, actions, periods, key in planned:
         measure = entry.measure
         if key in remembered:
             chart = chart_cache.for_measure(remembered[key], measure)
@@ -175,6 +192,7 @@ def department_dashboard(department, *, year: int, today: dt.date, kind: str | N
                 phases=phases[measure.pk],
                 provisional=month_in_progress(measure, today=today),
                 events=events.get(measure.pk, []) if measure.unit == Unit.EVENTS else None,
+                bands=periods,
             )
             if key is not None:
                 fresh[key] = chart
@@ -210,6 +228,25 @@ def single_measure_card(measure, *, today: dt.date, kind: str | None = None) -> 
         completeness=completeness_for(one, today=today)[measure.pk],
         kind=chart_kind(measure, kind),
         phases=phases_for([measure.pk])[measure.pk],
+        bands=bands_by_initiative([measure.initiative_id]).get(measure.initiative_id, []),
+    )
+
+
+def entry_chart(measure, *, today: dt.date) -> charts.MeasureChart | None:
+    """The chart beside the entry grid: every due month, and the running month, once it has a value, drawn as
+    *foreløbig* outside the analysis; with the initiative's tiltag and PDSA periods. None before any month."""
+    months = measure_months(measure, today=today)
+    provisional = month_in_progress(measure, today=today)
+    if not months and provisional is None:
+        return None
+    return charts.chart_for_measure(
+        measure,
+        months=months,
+        values=monthly_totals(Measure.objects.filter(pk=measure.pk)).get(measure.pk, []),
+        actions=list(Action.objects.filter(initiative_id=measure.initiative_id).order_by("date", "id")),
+        phases=phases_for([measure.pk])[measure.pk],
+        provisional=provisional,
+        bands=bands_by_initiative([measure.initiative_id]).get(measure.initiative_id, []),
     )
 
 

@@ -7,7 +7,7 @@ recommendation for a year, and the cross-hospital recommendation.
 
 from django.urls import path
 
-from . import initiative_views, views, workspace_views
+from . import initiative_views, learning_views, views, workspace_views
 
 app_name = "dashboards"
 
@@ -25,6 +25,10 @@ urlpatterns = [
     path("vaelg-klogt/indsatser/<int:pk>/", initiative_views.initiative, name="initiative"),
     path("vaelg-klogt/indsatser/<int:pk>/rediger/", initiative_views.initiative_edit, name="initiative_edit"),
     path("vaelg-klogt/indsatser/<int:pk>/status/", initiative_views.initiative_status, name="initiative_status"),
+    path("vaelg-klogt/indsatser/<int:pk>/del/", learning_views.initiative_share, name="initiative_share"),
+    path("vaelg-klogt/indsatser/<int:pk>/fortsaet/", learning_views.initiative_continue, name="initiative_continue"),
+    path("vaelg-klogt/anbefalinger/<int:pk>/laering/", learning_views.learning_page, name="learning"),
+    path("vaelg-klogt/forandringsideer/<int:pk>/brug/", learning_views.use_idea, name="use_idea"),
     path("vaelg-klogt/tvaergaaende/", initiative_views.cross_hospital, name="cross_hospital"),
     path("vaelg-klogt/tvaergaaende/deltag/", initiative_views.join_cross_hospital, name="join_cross_hospital"),
 ]

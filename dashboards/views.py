@@ -21,6 +21,7 @@ from departments.access import (
 from departments.models import Department, Hospital
 from departments.services import board_link_used
 from goals import status
+from improvement.selectors import latest_scores
 from initiatives.selectors import cross_hospital_for
 from measurements import dataquality
 from measurements.models import Measure
@@ -113,6 +114,10 @@ def measure_chart(request, pk):
         Measure.objects.visible_to(request.user).select_related("initiative__department", "initiative__recommendation"),
         pk=pk,
     )
+    if request.GET.get("panel") == "entry":
+        # The chart panel of the entry page (measurements), loaded with htmx so it shows the PDSA periods too.
+        chart = queries.entry_chart(measure, today=timezone.localdate())
+        return render(request, "dashboards/measure_chart.html#entry_panel", {"chart": chart, "measure": measure})
     card = queries.single_measure_card(measure, today=timezone.localdate(), kind=request.GET.get("kind"))
     template = "dashboards/measure_chart.html#card" if request.htmx else "dashboards/measure_chart.html"
     # On its own page the card's heading follows the page's h1; on the dashboard it follows an initiative's h3.
@@ -181,7 +186,10 @@ def hospital_status(request):
     timeliness = dataquality.timeliness_by_department(ids, dataquality.year_months_due(year, today=today), today=today)
     quarter = dataquality.quarter_to_approve(today)
     approvals = dataquality.approvals_by_department(ids, quarter)
+    scores = latest_scores([initiative.pk for row in rows for initiative in row.initiatives])
     for row in rows:
+        # Each local initiative's latest progress score, side by side.
+        row.progress_scores = [(i, scores[i.pk]) for i in row.initiatives if i.pk in scores]
         row.timeliness_summary = dataquality.summarise(timeliness[row.department.pk])
         row.approval_text = dataquality.approval_text(approvals.get(row.department.pk))
         row.approved = row.department.pk in approvals

@@ -74,6 +74,7 @@ from .content import (
     YEAR,
     MeasureSpec,
 )
+from .improvement import seed_improvement
 from .sampling import poisson
 
 #: An initiative walks forward through these statuses; anchoring needs a reason, so each step has one.
@@ -113,12 +114,14 @@ def seed(today: dt.date) -> dict[str, int]:
     recommendations = _catalogue(departments, cast)
     value_count = _initiatives(today, departments, sections, recommendations, users, cast)
     _meetings(departments, cast)
+    cycles = seed_improvement(today=today, cast=cast, recommendation=recommendations["medicin"])
     return {
         "hospitals": len(hospitals),
         "departments": len(departments),
         "sections": len(sections),
         "values": value_count,
         "users": len(users),
+        "pdsa_cycles": cycles,
     }
 
 

@@ -95,6 +95,9 @@ def forget_access(user) -> None:
 class DepartmentScopedQuerySet(models.QuerySet):
     #: Lookup from the model to its department's id, e.g. "measure__initiative__department".
     department_path: str = "department"
+    #: Lookup from the model to the flag *del som inspiration* of its initiative, e.g.
+    #: "initiative__shared_as_inspiration"; None for models that are never shared.
+    shared_path: str | None = None
 
     def _within(self, department_ids: frozenset[int], everything: bool):
         if everything:
@@ -108,6 +111,18 @@ class DepartmentScopedQuerySet(models.QuerySet):
     def enterable_by(self, user):
         access = access_for(user)
         return self._within(access.enter, access.all_departments_editable)
+
+    def visible_or_shared(self, user):
+        """What the user sees in their lane, plus what other departments share as inspiration (*del som
+        inspiration*): the learning page's values, charts, PDSA cycles and progress scores. Anonymous: nothing."""
+        access = access_for(user)
+        if access.all_departments_visible:
+            return self
+        if self.shared_path is None or user is None or not user.is_authenticated or not user.is_active:
+            return self._within(access.visible, False)
+        return self.filter(
+            models.Q(**{f"{self.department_path}__in": access.visible}) | models.Q(**{self.shared_path: True})
+        )
 
     def editable_by(self, user):
         access = access_for(user)
@@ -226,6 +241,21 @@ def may_approve(user, department_id: int) -> bool:
     if access.all_departments_editable:
         return True
     return Role.MANAGEMENT in access.roles and department_id in access.managed_by_role
+
+
+def may_share_as_inspiration(user, department_id: int) -> bool:
+    """Set or clear *del som inspiration* on the department's initiative: its management and KDK (not key persons,
+    not the tovholder, not hospital management)."""
+    access = access_for(user)
+    if access.all_departments_editable:
+        return True
+    return Role.MANAGEMENT in access.roles and department_id in access.managed_by_role
+
+
+def may_propose_change_idea(user, department_id: int) -> bool:
+    """Propose a change idea in the department's driver diagram and write its PDSA cycles: its key persons,
+    management and tovholder, and KDK (the same people who enter its monthly values)."""
+    return may_enter(user, department_id) if user is not None else False
 
 
 def is_system_user(user) -> bool:

@@ -87,6 +87,7 @@ class Recommendation(models.Model):
 
 class InitiativeQuerySet(DepartmentScopedQuerySet):
     department_path = "department"
+    shared_path = "shared_as_inspiration"
 
     def with_data_flags(self):
         """Annotate `has_data` (at least one monthly value recorded: followed with measurements, Mål 1) and
@@ -123,6 +124,14 @@ class Initiative(models.Model):
         _("afdelingens del i den tværgående anbefaling"),
         default=False,
         help_text=_("Sat når afdelingen tilslutter sig årets tværgående anbefaling; tæller ikke med i Mål 1."),
+    )
+    shared_as_inspiration = models.BooleanField(
+        _("del som inspiration"),
+        default=False,
+        help_text=_(
+            "Andre afdelinger, der arbejder med samme anbefaling, kan se indsatsens målinger, diagrammer, "
+            "PDSA-cyklusser og fremdriftsscorer."
+        ),
     )
     created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
 
@@ -197,6 +206,7 @@ class CrossHospitalSelection(models.Model):
 
 class ActionQuerySet(DepartmentScopedQuerySet):
     department_path = "initiative__department"
+    shared_path = "initiative__shared_as_inspiration"
 
 
 class Action(models.Model):

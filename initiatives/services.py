@@ -349,3 +349,35 @@ def action_create(*, initiative, date: dt.date | None, text: str, description: s
     return Action.objects.create(
         initiative=initiative, date=date, text=text, description=(description or "").strip(), created_by=by
     )
+
+
+@transaction.atomic
+def initiative_set_shared(*, initiative: Initiative, shared: bool, by) -> Initiative:
+    """*Del som inspiration*: other departments working on the same recommendation may see the initiative's values,
+    charts, PDSA cycles and progress scores (departments.access: `visible_or_shared`)."""
+    initiative.shared_as_inspiration = bool(shared)
+    _with_author(initiative, by).save(update_fields=["shared_as_inspiration"])
+    return initiative
+
+
+@transaction.atomic
+def initiative_continue(*, initiative: Initiative, by) -> tuple[Initiative, bool]:
+    """Continue an initiative into the next year: the same recommendation, sections, aim and national goals.
+    Asking twice gives the one next-year initiative (returned with created=False)."""
+    existing = Initiative.objects.filter(
+        department_id=initiative.department_id, recommendation_id=initiative.recommendation_id, year=initiative.year + 1
+    ).first()
+    if existing is not None:
+        return existing, False
+    planned = initiative.status == Initiative.Status.PLANNED
+    following = initiative_select(
+        department=initiative.department,
+        recommendation=initiative.recommendation,
+        year=initiative.year + 1,
+        sections=initiative.sections.all(),
+        aim=initiative.aim,
+        national_goals=initiative.national_goals.all(),
+        status=Initiative.Status.PLANNED if planned else Initiative.Status.IMPLEMENTING,
+        by=by,
+    )
+    return following, True

@@ -72,6 +72,7 @@ COLOURS = {
     "target": "#1b7a3d",
     "action": "#6a3d9a",
     "signal": "#d9480f",
+    "band": "#6a3d9a",
     "phase": "#1d2433",
     "note": "#8a5a00",
 }
@@ -590,6 +591,7 @@ def chart_for_measure(
     phases: Phases = NO_PHASES,
     provisional: dt.date | None = None,
     events: Iterable | None = None,
+    bands: Iterable = (),
 ) -> MeasureChart:
     """Series, analysis, Danish sentence, signal direction, icons and plotly figure for one measure.
 
@@ -600,6 +602,7 @@ def chart_for_measure(
     value and left out of the analysis (not for rare events, whose points are the events).
     `events`: a rare-event measure's events (RareEvent objects or ``(date, opportunities)``); without them its
     ``events`` are read (prefetch them to avoid a query per measure). Its T/G chart has one point per event.
+    `bands`: periods to shade (PDSA cycles), plain objects with ``start``, ``end`` (dates) and ``label``.
     """
     months = list(months)
     kind = kind or default_kind(measure)
@@ -623,7 +626,9 @@ def chart_for_measure(
         result=result,
         sentence=verdict(measure, result),
         direction=signal_direction(measure, result),
-        figure=build_figure(measure, points=points, result=result, actions=actions, phases=phases, provisional=extra),
+        figure=build_figure(
+            measure, points=points, result=result, actions=actions, phases=phases, provisional=extra, bands=bands
+        ),
         variation=variation_of(signal, direction_of(measure)),
         assurance=assurance_of(measure, result),
         hints=hints,
@@ -804,12 +809,15 @@ def build_figure(
     actions: Iterable = (),
     phases: Phases = NO_PHASES,
     provisional: SeriesPoint | None = None,
+    bands: Iterable = (),
 ) -> dict:
     """The plotly figure as a plain dict (data + layout), ready for `json_script`.
 
     Besides the values, centre, limits and target it draws the team's phases (a labelled line at each split, the
     frozen baseline's end, excluded months as hollow points), point notes (small marks, note on hover) and the
-    month in progress (a hollow point labelled *foreløbig*, outside every analysis)."""
+    month in progress (a hollow point labelled *foreløbig*, outside every analysis). `bands`: periods drawn as
+    shaded vertical strips with a label (PDSA cycles), each with ``start``, ``end`` and ``label``; the pages above
+    `measurements` pass them in as plain data."""
     actions = list(actions)
     months = [p.month for p in points]
     x = [m.isoformat() for m in months]
@@ -983,7 +991,9 @@ def build_figure(
         )
     shapes, annotations = _action_marks(fig, months=months, result=result, target=target, actions=actions)
     phase_shapes, phase_annotations = _phase_marks(months=months, phases=phases)
-    shapes, annotations = shapes + phase_shapes, annotations + phase_annotations
+    band_shapes, band_annotations = _band_marks(months=months, bands=bands)
+    shapes = band_shapes + shapes + phase_shapes
+    annotations = band_annotations + annotations + phase_annotations
     label_lines = max((note["text"].count("<br>") + 1 for note in annotations), default=0)
     fig.update_layout(
         separators=",.",
@@ -1148,5 +1158,47 @@ def _action_marks(fig, *, months, result, target, actions) -> tuple[list[dict], 
             "font": {"color": COLOURS["action"], "size": 11},
         }
         for a in shown
+    ]
+    return shapes, annotations
+
+
+def _band_marks(*, months, bands) -> tuple[list[dict], list[dict]]:
+    """A shaded strip with a label inside its top-left corner per band that overlaps the charted months."""
+    if not months:
+        return [], []
+    first, last = months[0], months[-1] + dt.timedelta(days=31)
+    shown = [band for band in bands if band.start < last and band.end >= first]
+    shapes = [
+        {
+            "type": "rect",
+            "xref": "x",
+            "yref": "paper",
+            "x0": max(band.start, first).isoformat(),
+            "x1": min(band.end, last).isoformat(),
+            "y0": 0,
+            "y1": 1,
+            "fillcolor": COLOURS["band"],
+            "opacity": 0.1,
+            "line": {"width": 0},
+            "layer": "below",
+        }
+        for band in shown
+    ]
+    # A label near the right edge is anchored at its band's end, so it stays inside the plot.
+    late = months[-max(1, len(months) // 4)]
+    annotations = [
+        {
+            "x": (min(band.end, last) if band.start >= late else max(band.start, first)).isoformat(),
+            "xref": "x",
+            "xanchor": "right" if band.start >= late else "left",
+            "y": 1,
+            "yref": "paper",
+            "yanchor": "top",
+            "yshift": -2 - 14 * (index % 2),
+            "text": plotly_text(_short(band.label)),
+            "showarrow": False,
+            "font": {"color": COLOURS["band"], "size": 10},
+        }
+        for index, band in enumerate(shown)
     ]
     return shapes, annotations

@@ -41,6 +41,7 @@ class ChartKind(models.TextChoices):
 
 class MeasureQuerySet(DepartmentScopedQuerySet):
     department_path = "initiative__department"
+    shared_path = "initiative__shared_as_inspiration"
 
 
 class Measure(models.Model):

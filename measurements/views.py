@@ -37,12 +37,10 @@ from initiatives.models import Action
 from initiatives.services import action_create
 
 from . import imports
-from .charts import chart_for_measure
 from .forms import ActionForm, ImportForm, RelockForm, ReopenForm
 from .locking import Locks, lock_date, lock_days, month_relock, month_reopen, reopened_now
 from .models import LockChange, Measure, Measurement, RareEvent, Unit, value_text
-from .periods import completeness_for, measure_months, measure_slots, month_in_progress
-from .phases import phases_for
+from .periods import completeness_for, measure_slots
 from .services import (
     Entry,
     MeasurementConflict,
@@ -284,21 +282,13 @@ def _values_by_slot(measure, *, month: dt.date | None = None) -> dict:
     return {(value.section_id, value.month): value for value in values}
 
 
-def _chart_values(measure) -> list[tuple]:
-    """(month, numerator, denominator) of every stored value: what the chart needs, without model objects (a
-    120-month measure would otherwise build 240 of them on every save)."""
-    return list(
-        Measurement.objects.filter(measure=measure).values_list("month", "numerator", "denominator", "mean", "sd")
-    )
-
-
 def _older_months(all_months: list[dt.date], before: dt.date | None, count: int) -> list[dt.date]:
     """`count` months (newest first) older than `before`, from the measure's months (newest first)."""
     months = [m for m in all_months if before is None or m < before]
     return months[:count]
 
 
-def _grid_context(request, measure, *, shown: int, today, chart=True) -> dict:
+def _grid_context(request, measure, *, shown: int, today) -> dict:
     all_months = list(reversed(enterable_months(measure, today=today)))  # newest first
     months = all_months[:shown]
     slots = measure_slots(measure)
@@ -325,28 +315,7 @@ def _grid_context(request, measure, *, shown: int, today, chart=True) -> dict:
         # The skip link's target: the first field of the newest open month.
         "first_field": next((f"n-{row.key}-{row.cells[0].key}" for row in rows if not row.locked and row.cells), None),
     }
-    if chart:
-        context.update(_chart_context(measure, values=list(values.values()), actions=context["actions"], today=today))
     return context
-
-
-def _chart_context(measure, *, values, actions, today) -> dict:
-    """The measure's chart beside the grid: every due month, and the running month, once it has a value, drawn
-    as *foreløbig* outside the analysis."""
-    months = measure_months(measure, today=today)
-    provisional = month_in_progress(measure, today=today)
-    if not months and provisional is None:
-        return {"chart": None}
-    return {
-        "chart": chart_for_measure(
-            measure,
-            months=months,
-            values=values,
-            actions=actions,
-            phases=phases_for([measure.pk])[measure.pk],
-            provisional=provisional,
-        )
-    }
 
 
 @login_required
@@ -471,9 +440,8 @@ def save_row(request, pk, month):
         **_grid_unit(measure),
         "may_approve": may_approve(request.user, measure.initiative.department_id),
     }
-    # The chart follows what is stored now: this save, or on a conflict the other person's value.
-    actions = list(Action.objects.filter(initiative=measure.initiative))
-    context.update(_chart_context(measure, values=_chart_values(measure), actions=actions, today=today))
+    # The chart follows what is stored now (this save, or on a conflict the other person's value): the panel is
+    # swapped in again and loads the chart from the dashboards' chart partial, which draws the PDSA periods too.
     context["chart_oob"] = True
     return render(request, "measurements/entry.html#month_row", context)
 
@@ -544,8 +512,6 @@ def add_action(request, pk):
         "action_saved": saved,
     }
     if saved:
-        values = list(_values_by_slot(measure).values())
-        context.update(_chart_context(measure, values=values, actions=actions, today=today))
         context["chart_oob"] = True
     return render(request, "measurements/entry.html#actions", context)
 

@@ -227,6 +227,7 @@ OVERVIEW_HEADERS = [
     "Forværring",
     "Ingen signal",
     "For få punkter",
+    "Fremdriftsscore (seneste pr. indsats)",
 ]
 DEPARTMENT_HEADERS = [
     "Indsats",
@@ -248,6 +249,8 @@ DEPARTMENT_HEADERS = [
     "Diagramtype",
     "Variation",
     "Målopfyldelse",
+    "Fremdriftsscore",
+    "Fremdriftsscore, måned",
 ]
 RAW_HEADERS = [
     "Afdeling",
@@ -296,9 +299,24 @@ def _overview_rows(data: StatusExport) -> list[list]:
                 signals.deterioration,
                 signals.none,
                 signals.too_few,
+                scores_side_by_side(entry.sections),
             ]
         )
     return rows
+
+
+def scores_side_by_side(sections: list[InitiativeSection]) -> str:
+    """Each initiative's latest progress score, side by side: "Kateter: 3,5; Medicin: 2,0"."""
+    return "; ".join(
+        f"{section.initiative.recommendation.title}: " + f"{section.score.score:.1f}".replace(".", ",")
+        for section in sections
+        if section.score is not None
+    )
+
+
+def _score_cells(section: InitiativeSection) -> list:
+    score = section.score
+    return [float(score.score), score.month] if score is not None else [None, None]
 
 
 def _department_rows(entry: DepartmentExport) -> list[list]:
@@ -313,7 +331,7 @@ def _department_rows(entry: DepartmentExport) -> list[list]:
             "; ".join(str(g) for g in initiative.national_goals.all()),
         ]
         if not section.measures:
-            rows.append([*common, "Ingen målinger endnu"])
+            rows.append([*common, "Ingen målinger endnu", *([None] * 13), *_score_cells(section)])
             continue
         for m in section.measures:
             latest = m.chart.latest
@@ -335,6 +353,7 @@ def _department_rows(entry: DepartmentExport) -> list[list]:
                     m.chart.kind_label,
                     m.chart.variation_label,
                     m.chart.assurance_label,
+                    *_score_cells(section),
                 ]
             )
     return rows
@@ -393,7 +412,15 @@ def status_xlsx(data: StatusExport) -> bytes:
         overview.cell(row=summary_start + offset, column=1).font = Font(bold=True)
 
     taken = {"oversigt", "rådata"}
-    formats = {10: "0.##", 11: MONTH_FORMAT, 12: DECIMAL_FORMAT, 14: PERCENT_FORMAT, 15: INTEGER_FORMAT}
+    formats = {
+        10: "0.##",
+        11: MONTH_FORMAT,
+        12: DECIMAL_FORMAT,
+        14: PERCENT_FORMAT,
+        15: INTEGER_FORMAT,
+        20: "0.0",
+        21: MONTH_FORMAT,
+    }
     for entry in data.departments:
         ws = wb.create_sheet(_sheet_title(entry.row.department, taken))
         _table(ws, DEPARTMENT_HEADERS, _department_rows(entry), formats)

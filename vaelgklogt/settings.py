@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "departments",
     "initiatives",
     "measurements",
+    "improvement",
     "goals",
     "reports",
     "dashboards",

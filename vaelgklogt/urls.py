@@ -25,6 +25,7 @@ urlpatterns = [
     path("log/", include("departments.audit_urls")),
     path("oidc/", include("departments.oidc_urls")),
     path("vaelg-klogt/afdelinger/", include("departments.urls")),
+    path("vaelg-klogt/forbedring/", include("improvement.urls")),
     path("vaelg-klogt/", include("initiatives.urls")),
     path("rapporter/", include("reports.urls")),
     path("api/v1/", api.urls),

@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db.models import Case, Prefetch, Value, When
 
 from core.quarters import Quarter
+from improvement.models import PdsaCycle, ProgressScore
+from improvement.selectors import DiagramTree, bands_by_initiative, cycles_for, diagram_trees, latest_scores
 from initiatives.models import Action, Initiative
 from measurements.charts import MeasureChart, chart_for_measure
 from measurements.models import Measure, Measurement, Unit
@@ -73,6 +75,15 @@ class InitiativeSection:
     measures: list[MeasureSection]
     actions: list[Action]
     quarter_actions: list[Action]
+    tree: DiagramTree | None = None
+    cycles: list[PdsaCycle] = field(default_factory=list)  # every cycle, oldest first
+    quarter_cycles: list[PdsaCycle] = field(default_factory=list)  # those whose period overlaps the quarter
+    score: ProgressScore | None = None  # the latest progress score up to the report's date
+
+    @property
+    def tested(self) -> list[PdsaCycle]:
+        """The completed cycles: the changes tested, with prediction, result and decision."""
+        return [cycle for cycle in self.cycles if cycle.status == PdsaCycle.Status.DONE]
 
     @property
     def primary(self) -> MeasureSection | None:
@@ -120,6 +131,13 @@ def initiative_sections(initiatives, *, as_of: dt.date, quarter: Quarter | None 
         )
     }
     completeness = completeness_for(Measure.objects.filter(initiative__in=order), today=as_of)
+    trees = diagram_trees(order)
+    cycles: dict[int, list[PdsaCycle]] = {pk: [] for pk in order}
+    for cycle in cycles_for(order):
+        if cycle.start <= as_of:
+            cycles[cycle.initiative_id].append(cycle)
+    bands = bands_by_initiative(order)
+    scores = latest_scores(order, until=as_of)
     phases = phases_for(measure.pk for initiative in loaded.values() for measure in initiative.measures.all())
     # rare-event measures' dates: one query, and none when no measure records rare events
     events = events_by_measure([m for initiative in loaded.values() for m in initiative.measures.all()])
@@ -136,6 +154,7 @@ def initiative_sections(initiatives, *, as_of: dt.date, quarter: Quarter | None 
                 actions=actions,
                 phases=phases[measure.pk],
                 events=events.get(measure.pk),
+                bands=[band for band in bands.get(pk, []) if band.start <= as_of],
             )
             measures.append(
                 MeasureSection(
@@ -151,6 +170,10 @@ def initiative_sections(initiatives, *, as_of: dt.date, quarter: Quarter | None 
                 measures=measures,
                 actions=actions,
                 quarter_actions=[a for a in actions if quarter and quarter.start <= a.date <= quarter.end],
+                tree=trees.get(pk),
+                cycles=cycles[pk],
+                quarter_cycles=[c for c in cycles[pk] if quarter and c.start <= quarter.end and c.end >= quarter.start],
+                score=scores.get(pk),
             )
         )
     return sections

@@ -143,6 +143,18 @@ def _department(prs, ctx, entry) -> None:
         lines += ["", f"{other.measure.name}: {other.chart.sentence}."]
     if section.actions:
         lines += ["", _("Tiltag:")] + [f"{a.date:%d.%m.%Y} {a.text}" for a in section.actions[-3:]]
+    if initiative.shared_as_inspiration:
+        # Only what the department shares as inspiration (the learning page's rule): tested changes and the score.
+        if section.score is not None:
+            lines += [
+                "",
+                _("Fremdriftsscore: %(score)s – %(label)s")
+                % {"score": f"{section.score.score:.1f}".replace(".", ","), "label": section.score.label},
+            ]
+        if section.tested:
+            lines += ["", _("Testede forandringer:")] + [
+                f"{cycle.change} → {cycle.get_decision_display().lower()}" for cycle in section.tested[-3:]
+            ]
     _text(slide, Inches(9.3), Inches(1.7), Inches(3.6), Inches(5.1), lines, size=13)
 
 

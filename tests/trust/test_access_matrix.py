@@ -24,7 +24,7 @@ from ..factories import (
 )
 from . import url_matrix as m
 
-PROJECT_APPS = ("departments", "initiatives", "measurements", "reports", "api")
+PROJECT_APPS = ("departments", "initiatives", "measurements", "improvement", "reports", "api")
 UNTRACKED = {AuditEvent}  # a refusal writes its own audit entry
 
 
@@ -44,7 +44,11 @@ def test_skipped_patterns_are_only_the_documented_ones():
     for name, reason in skipped.items():
         assert reason, name
     # Nothing of ours hides among the skipped patterns.
-    assert not [n for n in skipped if n.split(":")[0] in {"measurements", "reports", "departments", "initiatives"}]
+    assert not [
+        n
+        for n in skipped
+        if n.split(":")[0] in {"measurements", "reports", "departments", "initiatives", "improvement"}
+    ]
 
 
 @pytest.fixture
@@ -58,6 +62,7 @@ def cast(home, away, leder, noegle, udenfor, kdk, direktion):
         team = LocalTeamFactory(department=department)
         TeamMemberFactory(team=team)
         RecommendationFactory(kind="local", owner_department=department, title=f"Fravalg {department.code}")
+        _improvement_cast(initiative, measure)
         assert section
     MeetingFactory()
     from api.tokens import token_create
@@ -79,6 +84,28 @@ def cast(home, away, leder, noegle, udenfor, kdk, direktion):
         for department in (home, away):
             Report.objects.create(kind="quality_team", department=department, period="2026Q1", status="done")
     return m.add_board_link(m.Cast.for_departments(home, away))
+
+
+def _improvement_cast(initiative, measure):
+    """A primary driver with a secondary one, a change idea there with a planned cycle (no result yet)."""
+    import datetime as dt
+
+    from improvement import services
+
+    primary = services.driver_add(initiative=initiative, text="Kendskab", by=None)
+    secondary = services.driver_add(initiative=initiative, text="Undervisning", parent=primary, by=None)
+    idea = services.idea_add(driver=secondary, text="Tavlemøde", by=None)
+    services.cycle_plan(
+        initiative=initiative,
+        change_idea=idea,
+        change="Tavlemøde i en uge",
+        start=dt.date(2026, 3, 1),
+        end=dt.date(2026, 3, 7),
+        prediction_measure=measure,
+        prediction_direction="down",
+        prediction="Færre katetre",
+        by=None,
+    )
 
 
 def _fingerprint():

@@ -95,6 +95,18 @@ class Cast:
         for prefix, department in (("home", home), ("away", away)):
             objects[f"{prefix}_report"] = Report.objects.filter(department=department).order_by("pk").first()
         objects["meeting"] = Meeting.objects.order_by("pk").first()
+        from improvement.models import ChangeIdea, Driver, PdsaCycle
+
+        for prefix, department in (("home", home), ("away", away)):
+            objects[f"{prefix}_driver"] = (
+                Driver.objects.filter(diagram__initiative__department=department, parent=None).order_by("pk").first()
+            )
+            objects[f"{prefix}_idea"] = (
+                ChangeIdea.objects.filter(driver__diagram__initiative__department=department).order_by("pk").first()
+            )
+            objects[f"{prefix}_cycle"] = (
+                PdsaCycle.objects.filter(initiative__department=department).order_by("pk").first()
+            )
         from measurements.models import FollowUpFlag, ReopenRequest, ValueCheck
 
         objects["home_check"] = (
@@ -176,6 +188,7 @@ def writes(get: dict) -> dict:
 HOME_READERS = _roles(LOGIN, NOT_FOUND, OK, OK, OK, OK)  # own department, hospital management, KDK
 HOME_MANAGERS = _roles(LOGIN, NOT_FOUND, FORBIDDEN, OK, FORBIDDEN, OK)  # management (and tovholder), KDK
 KDK_ONLY = _roles(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)
+HOME_WRITERS = _roles(LOGIN, NOT_FOUND, OK, OK, FORBIDDEN, OK)  # key persons, management, KDK (not hospital mgmt)
 
 
 def api(get: dict, **kwargs) -> Entry:
@@ -372,6 +385,51 @@ MATRIX: dict[str, Entry] = {
     "initiatives:meeting_delete": post_only(writes(KDK_ONLY), kwargs=lambda c: {"pk": c.meeting.pk}),
     "initiatives:quality_meeting_create": Entry(
         get=HOME_MANAGERS, post=writes(HOME_MANAGERS), kwargs=lambda c: {"pk": c.home.pk}
+    ),
+    # the Model for Improvement (issue 13): the department's own people read; those who steer edit the diagram;
+    # key persons propose change ideas and write cycles and scores; hospital management reads only
+    "improvement:diagram": Entry(get=HOME_READERS, kwargs=lambda c: {"pk": c.home_initiative.pk}),
+    "improvement:driver_add": post_only(writes(HOME_MANAGERS), kwargs=lambda c: {"pk": c.home_initiative.pk}),
+    "improvement:driver_edit": post_only(writes(HOME_MANAGERS), kwargs=lambda c: {"pk": c.home_driver.pk}),
+    "improvement:driver_move": post_only(writes(HOME_MANAGERS), kwargs=lambda c: {"pk": c.home_driver.pk}),
+    "improvement:driver_delete": Entry(
+        get=HOME_MANAGERS,
+        post=writes(HOME_MANAGERS),
+        kwargs=lambda c: {"pk": c.home_driver.pk},
+        note="the driver's change idea has a cycle: a POST without a choice asks (422) and deletes nothing",
+    ),
+    "improvement:idea_add": post_only(writes(HOME_WRITERS), kwargs=lambda c: {"pk": c.home_driver.pk}),
+    "improvement:idea_edit": post_only(writes(HOME_MANAGERS), kwargs=lambda c: {"pk": c.home_idea.pk}),
+    "improvement:idea_move": post_only(writes(HOME_MANAGERS), kwargs=lambda c: {"pk": c.home_idea.pk}),
+    "improvement:idea_accept": post_only(writes(HOME_MANAGERS), kwargs=lambda c: {"pk": c.home_idea.pk}),
+    "improvement:idea_delete": Entry(
+        get=HOME_MANAGERS, post=writes(HOME_MANAGERS), kwargs=lambda c: {"pk": c.home_idea.pk}
+    ),
+    "improvement:cycles": Entry(get=HOME_READERS, kwargs=lambda c: {"pk": c.home_initiative.pk}),
+    "improvement:cycle_create": Entry(
+        get=HOME_WRITERS, post=writes(HOME_WRITERS), kwargs=lambda c: {"pk": c.home_initiative.pk}
+    ),
+    "improvement:cycle": Entry(get=HOME_READERS, post=writes(HOME_WRITERS), kwargs=lambda c: {"pk": c.home_cycle.pk}),
+    "improvement:cycle_adopt": post_only(
+        writes(HOME_WRITERS), kwargs=lambda c: {"pk": c.home_cycle.pk}, note="without a result: refused with a message"
+    ),
+    "improvement:cycle_next": post_only(writes(HOME_WRITERS), kwargs=lambda c: {"pk": c.home_cycle.pk}),
+    "improvement:scores": Entry(
+        get=HOME_READERS, post=writes(HOME_WRITERS), kwargs=lambda c: {"pk": c.home_initiative.pk}
+    ),
+    # learning across departments (issue 13, ★): who works on a recommendation is for every signed-in user; the rest
+    # only where shared (tests/improvement/test_learning.py); the cast's initiatives are not shared
+    "dashboards:learning": Entry(get=signed_in(OK), kwargs=lambda c: {"pk": c.home_initiative.recommendation_id}),
+    "dashboards:use_idea": post_only(
+        _roles(LOGIN, NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+        kwargs=lambda c: {"pk": c.home_idea.pk},
+        note="home's own idea: nobody has another initiative on the recommendation to copy it into",
+    ),
+    "dashboards:initiative_continue": post_only(
+        writes(HOME_MANAGERS), kwargs=lambda c: {"pk": c.home_initiative.pk}, note="leder creates next year's"
+    ),
+    "dashboards:initiative_share": post_only(
+        writes(_roles(LOGIN, NOT_FOUND, FORBIDDEN, OK, FORBIDDEN, OK)), kwargs=lambda c: {"pk": c.home_initiative.pk}
     ),
     # Web API (issue 15): bearer tokens, each reaching what its owner may see; the OpenAPI document and its page
     # are public (no data)
