@@ -22,7 +22,7 @@ setup:
 
 run: setup system
 	DEBUG=true $(PY) manage.py migrate --noinput
-	DEBUG=true $(PY) manage.py seed_demo
+	DEBUG=true $(PY) manage.py seed_demo --reports
 	DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
 
 test: setup

@@ -22,18 +22,24 @@ from django.core.cache import cache
 from measurements.models import Measure
 
 #: Bump when what a chart contains changes (a new trace, another sentence): old entries are then never read.
-VERSION = 1
+VERSION = 2
 TIMEOUT_SECONDS = 24 * 3600
 
 
-def chart_key(measure, *, stamp: int | None, kind: str | None, months, actions, language: str | None) -> str | None:
-    """The cache key of `measure`'s chart, or None when it cannot be cached (no summary stamp)."""
+def chart_key(
+    measure, *, stamp: int | None, kind: str | None, months, actions, language: str | None, provisional=None
+) -> str | None:
+    """The cache key of `measure`'s chart, or None when it cannot be cached (no summary stamp).
+
+    The measure's own fields include its saved chart kind (`chart_kind`) and `chart_revision`, which grows with
+    every freeze, split, exclusion and point note (`measurements.phases`), so each of those inputs is in the key;
+    `provisional` is the month in progress drawn as *foreløbig*."""
     if stamp is None:
         return None
     fields = tuple(getattr(measure, field.attname) for field in Measure._meta.concrete_fields)
     marks = tuple((action.pk, action.date, action.text) for action in actions)
     span = (months[0], months[-1], len(months)) if months else ()
-    raw = repr((VERSION, stamp, kind, span, language, fields, marks))
+    raw = repr((VERSION, stamp, kind, span, provisional, language, fields, marks))
     return "vk:chart:" + hashlib.blake2b(raw.encode(), digest_size=20).hexdigest()
 
 

@@ -19,7 +19,8 @@ from goals import status
 from initiatives.models import Action, Initiative, StatusChange
 from measurements import charts
 from measurements.models import Measure, RareEvent, Unit
-from measurements.periods import Completeness, completeness_for, measure_months
+from measurements.periods import Completeness, completeness_for, measure_months, month_in_progress
+from measurements.phases import phases_for
 from measurements.series import monthly_totals
 
 from . import chart_cache
@@ -70,11 +71,19 @@ class MeasureCard:
         return [(kind, charts.kind_label(kind)) for kind in self.chart.kinds if kind != self.chart.kind]
 
 
-def measure_card(measure, *, today: dt.date, values, actions, completeness: Completeness, kind: str | None = None):
+def measure_card(
+    measure, *, today: dt.date, values, actions, completeness: Completeness, kind: str | None = None, phases
+):
     return MeasureCard(
         measure=measure,
         chart=charts.chart_for_measure(
-            measure, months=measure_months(measure, today=today), values=values, actions=actions, kind=kind
+            measure,
+            months=measure_months(measure, today=today),
+            values=values,
+            actions=actions,
+            kind=kind,
+            phases=phases,
+            provisional=month_in_progress(measure, today=today),
         ),
         completeness=completeness,
     )
@@ -136,12 +145,19 @@ def department_dashboard(department, *, year: int, today: dt.date, kind: str | N
         months = measure_months(measure, today=today)
         actions = by_initiative[measure.initiative_id].initiative.action_list
         key = chart_cache.chart_key(
-            measure, stamp=row.stamps.get(measure.pk), kind=chosen, months=months, actions=actions, language=language
+            measure,
+            stamp=row.stamps.get(measure.pk),
+            kind=chosen,
+            months=months,
+            actions=actions,
+            language=language,
+            provisional=month_in_progress(measure, today=today),
         )
         planned.append((entry, chosen, months, actions, key))
     remembered = chart_cache.get_many(key for *_rest, key in planned)
     missing = [entry.measure.pk for entry, *_rest, key in planned if key not in remembered]
     totals = monthly_totals(Measure.objects.filter(pk__in=missing)) if missing else {}
+    phases = phases_for(missing) if missing else {}
     # Rare-event measures' events in one query beside the totals (not one per measure): the page's queries do not
     # depend on how many measures of which unit it shows.
     events: dict[int, list] = {}
@@ -160,6 +176,8 @@ def department_dashboard(department, *, year: int, today: dt.date, kind: str | N
                 values=totals.get(measure.pk, ()),
                 actions=actions,
                 kind=chosen,
+                phases=phases[measure.pk],
+                provisional=month_in_progress(measure, today=today),
                 events=events.get(measure.pk, []) if measure.unit == Unit.EVENTS else None,
             )
             if key is not None:
@@ -195,6 +213,7 @@ def single_measure_card(measure, *, today: dt.date, kind: str | None = None) -> 
         actions=list(Action.objects.filter(initiative_id=measure.initiative_id).order_by("date", "id")),
         completeness=completeness_for(one, today=today)[measure.pk],
         kind=chart_kind(measure, kind),
+        phases=phases_for([measure.pk])[measure.pk],
     )
 
 

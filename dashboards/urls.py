@@ -16,6 +16,7 @@ urlpatterns = [
     path("afdeling/", views.department_dashboard_mine, name="department_dashboard_mine"),
     path("afdelinger/<int:pk>/", views.department_dashboard, name="department_dashboard"),
     path("afdelinger/<int:pk>/tavle/", views.board, name="board"),
+    path("tavle/<str:token>/", views.board_shared, name="board_shared"),
     path("maalinger/<int:pk>/diagram/", views.measure_chart, name="measure_chart"),
     path("status/", views.hospital_status, name="hospital_status"),
     path("vaelg-klogt/afdelinger/", workspace_views.workspace_mine, name="workspace_mine"),

@@ -1,13 +1,23 @@
 """The start page, the department dashboard and its ward board, a measure's chart card, and the hospital status."""
 
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from core.http import requested_year
-from departments.access import access_for, get_scoped_or_404, require, sees_hospital_group
+from departments.access import (
+    access_for,
+    board_link_for,
+    get_scoped_or_404,
+    may_manage_board_links,
+    require,
+    sees_hospital_group,
+)
 from departments.models import Department, Hospital
+from departments.services import board_link_used
 from goals import status
 from initiatives.selectors import cross_hospital_for
 from measurements import dataquality
@@ -17,6 +27,10 @@ from . import selectors as queries
 
 #: The board reloads its charts this often (seconds); data change monthly, so this is plenty.
 BOARD_REFRESH_SECONDS = 300
+#: Charts per board page (a 2 × 2 grid on a 1920 × 1080 screen); more measures rotate in pages.
+BOARD_PAGE_SIZE = 4
+#: Seconds each page shows before the next (a visible pause control stops it: WCAG 2.2.2).
+BOARD_ROTATE_SECONDS = 20
 
 
 @login_required
@@ -66,6 +80,7 @@ def department_dashboard(request, pk):
         "year": year,
         "years": queries.available_years(today),
         "cross": cross_hospital_for(year),
+        "may_manage_links": may_manage_board_links(request.user, department.pk),
         **_sign_off(department.pk, year=year, today=today),
     }
     return render(request, "dashboards/department_dashboard.html", context)
@@ -106,12 +121,42 @@ def measure_chart(request, pk):
 def board(request, pk):
     """Forbedringstavle: one department's charts in large type for a screen on the ward; refreshes itself."""
     department = get_scoped_or_404(Department.objects.visible_to(request.user), pk=pk)
+    year = requested_year(request)
+    poll_url = f"{reverse('dashboards:board', args=[department.pk])}?year={year}"
+    context = {
+        "may_manage_links": may_manage_board_links(request.user, department.pk),
+        "department_url": f"{reverse('dashboards:department_dashboard', args=[department.pk])}?year={year}",
+    }
+    return _render_board(request, department, year=year, poll_url=poll_url, extra=context)
+
+
+@require_GET
+def board_shared(request, token):
+    """The board through a read-only board link: no sign-in, for a screen on the ward that keeps running after the
+    person who opened it has gone. Unknown, revoked and expired links are all answered 404 (and audited as refused
+    by departments.middleware); every use is audited."""
     today = timezone.localdate()
-    dashboard = queries.department_dashboard(department, year=requested_year(request), today=today)
+    link = board_link_for(token, today=today)
+    if link is None:
+        raise Http404
+    board_link_used(link=link, request=request)
+    poll_url = reverse("dashboards:board_shared", args=[token])
+    return _render_board(request, link.department, year=today.year, poll_url=poll_url, extra={"shared": True})
+
+
+def _render_board(request, department, *, year: int, poll_url: str, extra: dict):
+    today = timezone.localdate()
+    dashboard = queries.department_dashboard(department, year=year, today=today)
+    cards = dashboard.cards
+    pages = [cards[start : start + BOARD_PAGE_SIZE] for start in range(0, len(cards), BOARD_PAGE_SIZE)]
     context = {
         "dashboard": dashboard,
+        "pages": pages,
         "refresh_seconds": BOARD_REFRESH_SECONDS,
+        "rotate_seconds": BOARD_ROTATE_SECONDS,
         "updated_at": timezone.localtime(),
+        "poll_url": poll_url,
+        **extra,
     }
     template = "dashboards/board.html#board" if request.htmx else "dashboards/board.html"
     return render(request, template, context)

@@ -38,7 +38,7 @@ from departments.access import Role
 from departments.models import Department, Hospital, LocalTeam, Membership, Section, TeamMember
 from initiatives.models import Action, CrossHospitalSelection, Initiative, Meeting, NationalGoal, Recommendation
 from initiatives.national_goals import ensure_national_goals
-from measurements.models import Measure, Measurement, Unit
+from measurements.models import ChartPhase, Measure, Measurement, Unit
 
 from .content import DEMO_PASSWORD, INSPIRATION_MEETINGS, NATIONAL, YEAR
 from .sampling import poisson
@@ -586,8 +586,6 @@ def _measures(scale: RegionScale, plans, departments, layout, people: _People, s
                     per_section=len(chosen) == 1 and k % 2 == 0,
                     rate_per=rate_per,
                     start_month=start,
-                    baseline_start=start,
-                    baseline_end=add_months(start, 11),
                     operational_definition="Opgjort pr. kalendermåned (demo).",
                     numerator_definition="Antal hændelser i måneden (demo).",
                     denominator_definition="" if unit == Unit.COUNT else "Antal patienter/sengedage (demo).",
@@ -599,7 +597,19 @@ def _measures(scale: RegionScale, plans, departments, layout, people: _People, s
             value_plans.append(
                 _ValuePlan(gaps, span, start, shifts.get(initiative.pk), level, size, rate_per, chosen, key_person)
             )
-    return Measure.objects.bulk_create(measure_rows), value_plans
+    measures = Measure.objects.bulk_create(measure_rows)
+    # Each measure's first twelve months are its frozen baseline, as a team would decide (see measurements.phases).
+    ChartPhase.objects.bulk_create(
+        ChartPhase(
+            measure=measure,
+            kind=ChartPhase.Kind.FREEZE,
+            month=add_months(plan.start, 11),
+            reason="Baseline: de første 12 måneder (demo)",
+            created_by=plan.who,
+        )
+        for measure, plan in zip(measures, value_plans, strict=True)
+    )
+    return measures, value_plans
 
 
 def _value_rows(measures, value_plans, *, now):

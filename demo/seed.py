@@ -54,7 +54,8 @@ from initiatives.services import (
     opt_out_set_shared,
 )
 from measurements.definitions import MeasureDefinition, measure_create, measure_update
-from measurements.models import Measure, Measurement, Unit
+from measurements.models import ChartPhase, Measure, Measurement, Unit
+from measurements.phases import note_set, phase_add
 from measurements.services import Entry, measurement_record_many
 
 from .content import (
@@ -255,12 +256,44 @@ def _initiatives(today, departments, sections, recommendations, users, cast) -> 
         for spec in measure_specs:
             responsible = users["noegle"] if code == "ORT" else None
             measure = _measure(initiative, spec, months, responsible=responsible, by=cast.steering(code))
+            _decisions(measure, months, action=action, shift_month=shift_month, by=cast.steering(code))
             wanted = _wanted_values(spec, months, shift_month, chosen if spec.per_section else [None])
             entries[cast.entering(code)] += _value_entries(measure, wanted)
             value_count += len(wanted)
     for by, batch in entries.items():
         _record(batch, by=by)
     return value_count
+
+
+#: The demo measure that shows an excluded month and point notes.
+FIRST_DEMO_MEASURE = "ORT-KAT-01"
+
+
+def _decisions(measure, months, *, action, shift_month, by) -> None:
+    """What a team decides about its charts (issue 12), once: a split after the month of the tiltag, and on the
+    first demo measure an excluded month with its reason and a few point notes. Through `measurements.phases`."""
+    if measure.chart_revision:
+        return  # already decided on an earlier run
+    if shift_month is not None and add_months(shift_month, -1) in months[:-1]:
+        phase_add(
+            measure=measure,
+            kind=ChartPhase.Kind.SPLIT,
+            month=add_months(shift_month, -1),
+            reason=f"Tiltag: {action[1]}",
+            months=months,
+            by=by,
+        )
+    if measure.code == FIRST_DEMO_MEASURE:
+        phase_add(
+            measure=measure,
+            kind=ChartPhase.Kind.EXCLUDE,
+            month=months[5],
+            reason="IT-nedbrud: registreringen var ufuldstændig (demo)",
+            months=months,
+            by=by,
+        )
+        note_set(measure=measure, month=months[6], text="Sommerferie: halv bemanding (demo)", months=months, by=by)
+        note_set(measure=measure, month=months[14], text="Ny registreringspraksis (demo)", months=months, by=by)
 
 
 def _initiative(department, recommendation, *, status, sections, national_goals, by) -> Initiative:
@@ -333,8 +366,6 @@ def _measure(initiative, spec: MeasureSpec, months, *, responsible, by) -> Measu
         "per_section": spec.per_section,
         "rate_per": spec.rate_per,
         "start_month": months[0],
-        "baseline_start": months[0],
-        "baseline_end": months[11],
         "operational_definition": f"{spec.name}, opgjort pr. kalendermåned (demo).",
         "numerator_definition": {
             Unit.MEAN: "Antal patienter med kateter i måneden; gennemsnit og SD af liggetiden i timer (demo).",
@@ -355,6 +386,15 @@ def _measure(initiative, spec: MeasureSpec, months, *, responsible, by) -> Measu
         outside = Measurement.objects.filter(measure=measure).exclude(month__range=(months[0], months[-1]))
         _record(_entries(_with_sections(measure), [(v.section_id, v.month, None, None, v) for v in outside]), by=by)
         measure = measure_update(measure=measure, definition=definition, by=by)
+    if not ChartPhase.objects.active().filter(measure=measure, kind=ChartPhase.Kind.FREEZE).exists():
+        phase_add(
+            measure=measure,
+            kind=ChartPhase.Kind.FREEZE,
+            month=months[11],
+            reason="Baseline: de første 12 måneder før indsatsen (demo)",
+            months=months,
+            by=by,
+        )
     return _with_sections(measure)
 
 

@@ -8,6 +8,7 @@ single objects with `get_scoped_or_404`, which answers 404 for anything outside 
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -225,6 +226,67 @@ def may_approve(user, department_id: int) -> bool:
     if access.all_departments_editable:
         return True
     return Role.MANAGEMENT in access.roles and department_id in access.managed_by_role
+
+
+def is_system_user(user) -> bool:
+    """An integration (a user of kind *system*): API tokens only, no password sign-in, no e-mails or reminders."""
+    if user is None or not getattr(user, "pk", None):
+        return False
+    cached = getattr(user, "_vk_system", None)
+    if cached is None:
+        from departments.models import UserProfile
+
+        fields_cache = user._state.fields_cache
+        if "profile" in fields_cache:  # read with the user (PersonBackend.get_user): no query
+            profile = fields_cache["profile"]
+            cached = profile is not None and profile.kind == UserProfile.Kind.SYSTEM
+        else:
+            cached = UserProfile.objects.filter(user_id=user.pk, kind=UserProfile.Kind.SYSTEM).exists()
+        user._vk_system = cached
+    return cached
+
+
+def may_manage_integrations(user) -> bool:
+    """Create integrations (system users) and their tokens, and revoke anybody's API token: KDK only."""
+    return access_for(user).is_kdk
+
+
+def may_create_own_read_token(user) -> bool:
+    """Any signed-in person may make a read token for themselves: it reaches exactly what they see."""
+    return bool(user is not None and user.is_authenticated and user.is_active and not is_system_user(user))
+
+
+def may_use_api_scope(user, scope: str) -> bool:
+    """Whether a token of `scope` ("read" or "write") may be issued to `user`. A write token only for a user who may
+    enter values somewhere; what each write reaches is still decided by `may_enter`, row by row."""
+    if scope == "read":
+        return True
+    if scope == "write":
+        return may_enter_anywhere(user)
+    return False
+
+
+def may_manage_board_links(user, department_id: int) -> bool:
+    """Create and revoke read-only board links for the department's ward screens: its management and KDK."""
+    access = access_for(user)
+    return access.all_departments_editable or department_id in access.managed_by_role
+
+
+def board_link_for(token: str, *, today):
+    """The read-only access a board link gives: one department's board, while the link is neither revoked nor
+    expired. Returns the BoardLink, or None for an unknown, revoked or expired link (all answered alike)."""
+    from departments.models import BoardLink
+
+    if not token or len(token) > 200:
+        return None
+    link = BoardLink.objects.select_related("department").filter(token_hash=board_token_hash(token)).first()
+    if link is None or not link.is_active(today):
+        return None
+    return link
+
+
+def board_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def may_decide_reopen(user) -> bool:

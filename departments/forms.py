@@ -1,5 +1,7 @@
 """Forms parse and type the input; the domain rules live in departments/services.py."""
 
+import datetime as dt
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -55,3 +57,22 @@ class TeamMemberForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = department_users(department)
         self.fields["user"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
+
+
+class BoardLinkForm(forms.Form):
+    label = forms.CharField(
+        label=_("Skærm"),
+        max_length=100,
+        help_text=_("Hvor skærmen står, fx »Sengeafsnit 1, gangen«."),
+        error_messages={"required": _("Skriv, hvor skærmen står, fx »Sengeafsnit 1, gangen«.")},
+    )
+    expires_on = DanishDateField(
+        label=_("Udløber"),
+        help_text=_("Linket virker til og med denne dag, højst et år frem."),
+        error_messages={"required": _("Vælg, hvornår linket udløber.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound and not self.initial.get("expires_on"):
+            self.initial["expires_on"] = timezone.localdate() + dt.timedelta(days=90)

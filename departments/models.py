@@ -199,6 +199,32 @@ class TeamMember(models.Model):
         return self.name
 
 
+class UserProfile(models.Model):
+    """What kind of user an account is. A person signs in and gets e-mails; a *system* user is an integration (a
+    data-warehouse feed, a BI tool): it reaches the API with a token only, never signs in with a password, and is
+    sent no e-mails or reminders. A user without a profile is a person."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", _("Person")
+        SYSTEM = "system", _("Integration (system)")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile", verbose_name=_("bruger")
+    )
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices, default=Kind.PERSON)
+    description = models.CharField(
+        _("beskrivelse"), max_length=300, blank=True, help_text=_("Hvad integrationen gør, og hvem der ejer den.")
+    )
+    created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("brugerprofil")
+        verbose_name_plural = _("brugerprofiler")
+
+    def __str__(self):
+        return f"{self.user} ({self.get_kind_display()})"
+
+
 # --- trust (issue 6): audit trail and single sign-on identities ---------------------------------------------------
 
 
@@ -235,6 +261,13 @@ class AuditEvent(models.Model):
         QUARTER_APPROVED = "quarter_approved", _("Kvartal godkendt")
         APPROVAL_WITHDRAWN = "approval_withdrawn", _("Godkendelse trukket tilbage")
         FOLLOW_UP = "follow_up", _("Til opfølgning")
+        API_WRITE = "api_write", _("Værdier skrevet via API")
+        API_TOKEN_CREATED = "api_token_created", _("API-nøgle oprettet")
+        API_TOKEN_REVOKED = "api_token_revoked", _("API-nøgle tilbagekaldt")
+        INTEGRATION_CREATED = "integration_created", _("Integration oprettet")
+        BOARD_LINK_CREATED = "board_link_created", _("Tavlelink oprettet")
+        BOARD_LINK_REVOKED = "board_link_revoked", _("Tavlelink tilbagekaldt")
+        BOARD_VIEWED = "board_viewed", _("Tavle vist via link")
 
     class Outcome(models.TextChoices):
         SUCCESS = "success", _("Lykkedes")
@@ -305,3 +338,47 @@ class SingleSignOnIdentity(models.Model):
 
 
 # --- end trust ---
+
+
+class BoardLinkQuerySet(DepartmentScopedQuerySet):
+    department_path = "department"
+
+
+class BoardLink(models.Model):
+    """A read-only link to one department's improvement board (forbedringstavle), for a screen on the ward.
+
+    Management creates it with an expiry and may revoke it; the screen then shows the board without anyone signed
+    in, and keeps refreshing after the person who opened it has gone. Only a hash of the link's secret is stored:
+    the full link is shown once, when it is created. Whether a link gives access is decided in
+    `departments.access.board_link_for`; every use is audited (`AuditEvent.Action.BOARD_VIEWED`).
+    """
+
+    department = models.ForeignKey(
+        Department, on_delete=models.CASCADE, related_name="board_links", verbose_name=_("afdeling")
+    )
+    label = models.CharField(_("skærm"), max_length=100, help_text=_("Hvor skærmen står, fx »Sengeafsnit 1, gangen«."))
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    expires_on = models.DateField(_("udløber"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("tilbagekaldt"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    last_used_at = models.DateTimeField(_("senest brugt"), null=True, blank=True)
+    use_count = models.PositiveIntegerField(_("antal visninger"), default=0)
+
+    objects = BoardLinkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tavlelink")
+        verbose_name_plural = _("tavlelinks")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.department} – {self.label}"
+
+    def is_active(self, today) -> bool:
+        return self.revoked_at is None and today <= self.expires_on

@@ -7,14 +7,17 @@ transaction, so bad input leaves nothing behind. `by` is recorded as the change'
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .access import forget_access
-from .models import Department, LocalTeam, TeamMember
+from . import audit
+from .access import board_token_hash, forget_access
+from .models import BoardLink, Department, LocalTeam, TeamMember
 
 
 def _with_author(instance, by):
@@ -141,3 +144,55 @@ def _forget_access_of(user, by) -> None:
     """A tovholder steers the department: when the acting user changed their own role, read their access anew."""
     if user is not None and by is not None and user.pk == by.pk:
         forget_access(by)
+
+
+# --- read-only board links for the ward screen ---
+
+#: A board link lives at most this long; management renews it by creating a new one.
+BOARD_LINK_MAX_DAYS = 366
+
+
+@transaction.atomic
+def board_link_create(*, department: Department, label: str, expires_on: dt.date | None, by, today: dt.date):
+    """A read-only link to the department's board. Returns (link, token): the token is shown once, only its hash
+    is stored. Who may create one is decided by `departments.access.may_manage_board_links`."""
+    errors = {}
+    label = (label or "").strip()
+    if not label:
+        errors["label"] = _("Skriv, hvor skærmen står, fx »Sengeafsnit 1, gangen«.")
+    elif len(label) > BoardLink._meta.get_field("label").max_length:
+        errors["label"] = _("Teksten er for lang.")
+    if expires_on is None:
+        errors["expires_on"] = _("Vælg, hvornår linket udløber.")
+    elif expires_on < today:
+        errors["expires_on"] = _("Udløbsdatoen ligger i fortiden.")
+    elif expires_on > today + dt.timedelta(days=BOARD_LINK_MAX_DAYS):
+        errors["expires_on"] = _("Et tavlelink kan højst gælde et år ad gangen.")
+    if errors:
+        raise ValidationError(errors)
+    token = secrets.token_urlsafe(32)
+    link = BoardLink.objects.create(
+        department=department, label=label, token_hash=board_token_hash(token), expires_on=expires_on, created_by=by
+    )
+    audit.record(action=audit.Action.BOARD_LINK_CREATED, user=by, obj=link, detail=f"udløber {expires_on:%d.%m.%Y}")
+    return link, token
+
+
+@transaction.atomic
+def board_link_revoke(*, link: BoardLink, by) -> BoardLink:
+    """Revoke a board link at once: the screen's next refresh is refused. Revoking twice changes nothing."""
+    link = BoardLink.objects.select_for_update().get(pk=link.pk)
+    if link.revoked_at is None:
+        link.revoked_at = timezone.now()
+        link.revoked_by = by
+        link.save(update_fields=["revoked_at", "revoked_by"])
+        audit.record(action=audit.Action.BOARD_LINK_REVOKED, user=by, obj=link)
+    return link
+
+
+def board_link_used(*, link: BoardLink, request) -> None:
+    """Count and audit one use of a board link (every page load and every refresh of the screen)."""
+    BoardLink.objects.filter(pk=link.pk).update(use_count=F("use_count") + 1, last_used_at=timezone.now())
+    audit.record(
+        action=audit.Action.BOARD_VIEWED, request=request, obj=link, username=f"tavlelink:{link.pk}", detail=link.label
+    )

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
-from .access import get_for_change, get_scoped_or_404, may_steer
-from .forms import TeamForm, TeamMemberForm
-from .models import Department, TeamMember
+from .access import get_for_change, get_scoped_or_404, may_manage_board_links, may_steer, require
+from .forms import BoardLinkForm, TeamForm, TeamMemberForm
+from .models import BoardLink, Department, TeamMember
 
 
 def _team_context(request, department, *, team_form=None, member_form=None):
@@ -122,3 +122,54 @@ def member_remove(request, pk):
     if request.htmx:
         return _render_team(request, department)
     return redirect(reverse("departments:team", kwargs={"pk": department.pk}))
+
+
+# --- read-only board links for the ward screen ----------------------------------------------------------------------
+
+
+def _board_links_page(request, department, *, form=None, created=None, status=200):
+    links = list(BoardLink.objects.filter(department=department).select_related("created_by", "revoked_by"))
+    today = timezone.localdate()
+    for link in links:
+        link.active = link.is_active(today)
+    context = {
+        "department": department,
+        "links": links,
+        "form": form or BoardLinkForm(),
+        "created": created,
+        "created_url": request.build_absolute_uri(reverse("dashboards:board_shared", args=[created[1]]))
+        if created
+        else None,
+    }
+    return render(request, "departments/board_links.html", context, status=status)
+
+
+@login_required
+def board_links(request, pk):
+    """Management's read-only links to the department's board (forbedringstavle) for screens on the ward."""
+    department = get_scoped_or_404(Department.objects.visible_to(request.user), pk=pk)
+    require(may_manage_board_links(request.user, department.pk))
+    if request.method != "POST":
+        return _board_links_page(request, department)
+    form = BoardLinkForm(request.POST)
+    if form.is_valid():
+        try:
+            created = services.board_link_create(
+                department=department, **form.cleaned_data, by=request.user, today=timezone.localdate()
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            # The link's secret is shown on this one answer only (only its hash is stored): no redirect.
+            return _board_links_page(request, department, created=created)
+    return _board_links_page(request, department, form=form)
+
+
+@login_required
+@require_POST
+def board_link_revoke(request, pk):
+    link = get_scoped_or_404(BoardLink.objects.visible_to(request.user).select_related("department"), pk=pk)
+    require(may_manage_board_links(request.user, link.department_id))
+    services.board_link_revoke(link=link, by=request.user)
+    messages.success(request, _("Linket til »%(label)s« er tilbagekaldt.") % {"label": link.label})
+    return redirect("departments:board_links", pk=link.department_id)

@@ -19,6 +19,7 @@ import datetime as dt
 import functools
 import hashlib
 from dataclasses import dataclass, field
+from decimal import Decimal
 from enum import StrEnum
 
 from django.db.models import Prefetch, Q
@@ -31,10 +32,11 @@ from core.months import last_complete_month
 from core.quarters import Quarter
 from departments.models import Department, LocalTeam
 from initiatives.models import Initiative
-from measurements import charts, spc, summary
+from measurements import charts, summary
 from measurements.charts import Signal
 from measurements.models import Measure
 from measurements.periods import Completeness, PresentOfExpected, completeness_for, measure_months
+from measurements.phases import phases_for
 from measurements.series import latest_present, monthly_series, monthly_totals
 
 MIN_SELECTIONS = 1
@@ -136,6 +138,47 @@ class MeasureStatus:
     sentence: str
     latest_value: float | None
     latest_month: dt.date | None
+    variation: charts.Variation = charts.Variation.NONE
+    assurance: charts.Assurance = charts.Assurance.NONE
+    kind: str = ""
+
+    @property
+    def variation_label(self) -> str:
+        return charts.variation_label(self.variation)
+
+    @property
+    def assurance_label(self) -> str:
+        return charts.assurance_label(self.assurance)
+
+    @property
+    def variation_icon(self) -> str | None:
+        return charts.icon_path(self.variation)
+
+    @property
+    def assurance_icon(self) -> str | None:
+        return charts.icon_path(self.assurance)
+
+    @property
+    def kind_label(self) -> str:
+        return charts.kind_label(self.kind) if self.kind else ""
+
+
+@dataclass(frozen=True)
+class IconCount:
+    """How many of a department's measures show one variation or assurance icon."""
+
+    icon: charts.Variation | charts.Assurance
+    measures: int
+
+    @property
+    def path(self) -> str | None:
+        return charts.icon_path(self.icon)
+
+    @property
+    def label(self) -> str:
+        if isinstance(self.icon, charts.Variation):
+            return charts.variation_label(self.icon)
+        return charts.assurance_label(self.icon)
 
 
 @dataclass(frozen=True)
@@ -197,6 +240,16 @@ class DepartmentStatus:
             expected=sum(payload["expected"] for _pk, payload in self.summaries),
             present=sum(payload["present"] for _pk, payload in self.summaries),
         )
+
+    @functools.cached_property
+    def icons(self) -> list[IconCount]:
+        """Measures per variation and per assurance icon (Making Data Count), those with a count only, in a fixed
+        order: variation first, then assurance."""
+        variations = [payload["variation"] for _pk, payload in self.summaries]
+        assurances = [payload["assurance"] for _pk, payload in self.summaries]
+        counts = [IconCount(v, variations.count(v.value)) for v in charts.Variation if v != charts.Variation.NONE]
+        counts += [IconCount(a, assurances.count(a.value)) for a in charts.Assurance if a != charts.Assurance.NONE]
+        return [count for count in counts if count.measures]
 
     @functools.cached_property
     def signals(self) -> SignalCounts:
@@ -293,8 +346,9 @@ _FACTS = (
     "direction",
     "start_month",
     "end_month",
-    "baseline_start",
-    "baseline_end",
+    "target",
+    "chart_kind",
+    "chart_revision",
     "per_section",
     "summary__key",
     "summary__payload",
@@ -313,8 +367,9 @@ class _Facts:
     direction: str
     start_month: dt.date | None
     end_month: dt.date | None
-    baseline_start: dt.date | None
-    baseline_end: dt.date | None
+    target: Decimal | None
+    chart_kind: str
+    chart_revision: int
     per_section: bool
     cached_key: str | None
     cached_payload: dict | None
@@ -329,8 +384,9 @@ class _Facts:
             direction=self.direction,
             start_month=self.start_month,
             end_month=self.end_month,
-            baseline_start=self.baseline_start,
-            baseline_end=self.baseline_end,
+            target=self.target,
+            chart_kind=self.chart_kind,
+            chart_revision=self.chart_revision,
             per_section=self.per_section,
             initiative=Initiative(pk=self.initiative_id, year=self.year, department_id=self.department_id),
         )
@@ -373,7 +429,7 @@ def measure_summaries(departments, *, year: int, today: dt.date):
 
 
 #: Bump when what `_compute_statuses` computes changes: every cached result is then recomputed once.
-SUMMARY_VERSION = 1
+SUMMARY_VERSION = 2
 
 
 def _summary_key(f: _Facts, *, month: dt.date, sections: dict[int, list[int]], language: str | None) -> str:
@@ -381,7 +437,7 @@ def _summary_key(f: _Facts, *, month: dt.date, sections: dict[int, list[int]], l
     slots = sections.get(f.initiative_id, ()) if f.per_section else ()
     text = (
         f"{SUMMARY_VERSION}|{language}|{month}|{f.unit}|{f.rate_per}|{f.direction}|{f.start_month}|{f.end_month}|"
-        f"{f.baseline_start}|{f.baseline_end}|{f.per_section}|{f.year}|{','.join(map(str, slots))}"
+        f"{f.target}|{f.chart_kind}|{f.chart_revision}|{f.per_section}|{f.year}|{','.join(map(str, slots))}"
     )
     return hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
 
@@ -392,18 +448,23 @@ def _compute_statuses(missing: list[_Facts], *, today: dt.date) -> dict[int, dic
     measures = [f.measure() for f in missing]  # what the series and the analysis read, without a query
     completeness = completeness_for(measures_qs, today=today)
     totals = monthly_totals(measures_qs)
+    phases = phases_for(measure.pk for measure in measures)
     payloads = {}
     for measure in measures:
         points = monthly_series(measure, months=measure_months(measure, today=today), values=totals.get(measure.pk, ()))
-        result = charts.analyse(measure, points)
+        result = charts.analyse(measure, points, phases=phases[measure.pk])
+        signal = charts.signal_of(measure, result)
         latest = latest_present(points)
         done = completeness[measure.pk]
         payloads[measure.pk] = {
             "expected": done.expected,
             "present": done.present,
             "missing_months": [month.isoformat() for month in done.missing_months],
-            "signal": charts.signal_of(measure, result).value,
-            "sentence": spc.describe(result),
+            "signal": signal.value,
+            "variation": charts.variation_of(signal, charts.direction_of(measure)).value,
+            "assurance": charts.assurance_of(measure, result).value,
+            "kind": charts.default_kind(measure),
+            "sentence": charts.verdict(measure, result),
             "latest_value": latest.value if latest else None,
             "latest_month": latest.month.isoformat() if latest else None,
         }
@@ -423,6 +484,9 @@ def _from_payload(measure, payload: dict) -> MeasureStatus:
         sentence=payload["sentence"],
         latest_value=payload["latest_value"],
         latest_month=dt.date.fromisoformat(latest_month) if latest_month else None,
+        variation=charts.Variation(payload["variation"]),
+        assurance=charts.Assurance(payload["assurance"]),
+        kind=payload["kind"],
     )
 
 

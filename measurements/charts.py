@@ -5,10 +5,12 @@ The statistics live in `measurements/spc.py` (no Django, no plotly); the monthly
 result in Danish and builds the figure as a JSON-serialisable dict, which templates hand to `static/js/charts.js`
 through `json_script` (see `templates/measurements/_chart.html`).
 
-Chart type per unit: proportion → P chart (percent), rate → U chart (per ``rate_per``), count → run chart; every
-measure can be shown as a run chart instead (``kind="run"``), and counts as an I chart (``kind="i"``). When the
-measure has a baseline end (``baseline_end``), centre and limits are frozen on the months up to and including it
-(qicharts2's ``freeze``), so later months are judged against the baseline.
+Chart kind: the one the team saved on the measure (`Measure.chart_kind`), among `kinds_for_unit` (proportion → P,
+P′, run; rate → U, U′, run; count → C, run, I), else the recommended one (`recommended_kind`). The team's phases
+(`Phases`, from `measurements.phases`) freeze the baseline (qicharts2's ``freeze``), split the chart (``part``) and
+exclude months (``exclude``); nothing is recalculated automatically. The month in progress is drawn hollow as
+*foreløbig* and never analysed. `verdict` is the one sentence per chart; `variation_of`/`assurance_of` give the
+Making Data Count icons next to `signal_of`.
 """
 
 from __future__ import annotations
@@ -29,17 +31,32 @@ from django.utils.translation import gettext as _
 from core.months import format_month
 
 from . import spc
-from .models import Measure, Unit
+from .models import ChartKind, Measure, Unit
 from .series import SeriesPoint, display_factor, event_points, latest_present, monthly_series
 
-#: Chart kinds a user may pick per unit; the first is the default.
+#: Chart kinds that fit each unit, the recommended one first (see `kinds_for_unit`, `recommended_kind`).
 KINDS_BY_UNIT: dict[str, tuple[str, ...]] = {
-    Unit.PROPORTION: ("p", "run"),
-    Unit.RATE: ("u", "run"),
-    Unit.COUNT: ("run", "i"),
+    Unit.PROPORTION: ("p", "pp", "run"),
+    Unit.RATE: ("u", "up", "run"),
+    Unit.COUNT: ("c", "run", "i"),
     Unit.MEAN: ("xbar", "s", "i", "run"),
     Unit.EVENTS: ("t", "g"),
 }
+
+
+def kinds_for_unit(unit: str) -> tuple[str, ...]:
+    """The chart kinds a measure of `unit` may be shown as, the recommended one first (the one list of them).
+
+    Proportions: P, Laney's P′ (for large, overdispersed denominators), run chart. Rates: U, U′, run chart.
+    Counts: C, run chart, I. A unit not listed has only the run chart.
+    """
+    return KINDS_BY_UNIT.get(unit, ("run",))
+
+
+def recommended_kind(unit: str) -> str:
+    """The chart kind the software suggests for `unit`; the team may choose another of `kinds_for_unit`."""
+    return kinds_for_unit(unit)[0]
+
 
 _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
@@ -54,6 +71,8 @@ COLOURS = {
     "target": "#1b7a3d",
     "action": "#6a3d9a",
     "signal": "#d9480f",
+    "phase": "#1d2433",
+    "note": "#8a5a00",
 }
 
 
@@ -74,7 +93,8 @@ def kinds_for(measure) -> tuple[str, ...]:
 
 
 def unit_kinds(measure) -> tuple[str, ...]:
-    """The chart kinds that fit the measure's unit, recommended first (the one place that knows the new units).
+    """The chart kinds that fit the measure, recommended first: `kinds_for_unit` of its unit, except that a
+    rare-event measure recorded per section has only the T chart.
 
     *Gennemsnit*: Xbar (the month's pooled mean against limits from the subgroup sizes and SDs), S (the pooled SD),
     or an I or run chart of the means. *Sjældne hændelser*: T (days between events, pooled over the sections into
@@ -84,7 +104,7 @@ def unit_kinds(measure) -> tuple[str, ...]:
     """
     if measure.unit == Unit.EVENTS and measure.per_section:
         return ("t",)
-    return KINDS_BY_UNIT[measure.unit]
+    return kinds_for_unit(measure.unit)
 
 
 def higher_is_better(measure) -> bool:
@@ -92,53 +112,105 @@ def higher_is_better(measure) -> bool:
     return measure.unit == Unit.EVENTS or measure.direction == Measure.Direction.HIGHER
 
 
+def direction_of(measure) -> str:
+    """`Measure.Direction` the icons judge by (rare events: always higher is better)."""
+    return Measure.Direction.HIGHER if higher_is_better(measure) else Measure.Direction.LOWER
+
+
 def default_kind(measure) -> str:
-    return kinds_for(measure)[0]
+    """The measure's saved chart kind (`Measure.chart_kind`), or the recommended one when none fits its unit."""
+    kinds = kinds_for(measure)
+    return measure.chart_kind if measure.chart_kind in kinds else kinds[0]
 
 
 def kind_label(kind: str) -> str:
-    return {
-        "run": _("Seriediagram"),
-        "p": _("P-kontroldiagram"),
-        "u": _("U-kontroldiagram"),
-        "i": _("I-kontroldiagram"),
-        "xbar": _("Xbar-kontroldiagram (gennemsnit)"),
-        "s": _("S-kontroldiagram (standardafvigelse)"),
-        "t": _("T-kontroldiagram (dage mellem hændelser)"),
-        "g": _("G-kontroldiagram (muligheder mellem hændelser)"),
-    }.get(kind, kind.upper())
+    return str(ChartKind(kind).label) if kind in ChartKind.values else kind.upper()
 
 
-def freeze_for(measure, months: Sequence[dt.date]) -> int | None:
-    """Number of leading months in the baseline (up to and including ``baseline_end``), or ``None``.
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """One dated decision or note drawn on a chart: a freeze, split or exclusion (`ChartPhase`) or a point note."""
 
-    The baseline is taken from the start of the charted months; a ``baseline_start`` later than the first month
-    is not modelled (qicharts2's ``freeze`` always counts from the first point).
+    month: dt.date
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Phases:
+    """What the team decided about a measure's chart, besides its kind: a frozen baseline (centre and limits from
+    the months up to and including `freeze`), splits (a new phase after each month), excluded months, point notes.
+    Built by `measurements.phases.phases_for`; nothing here is ever decided by the software."""
+
+    freeze: Mark | None = None
+    splits: tuple[Mark, ...] = ()
+    excludes: tuple[Mark, ...] = ()
+    notes: tuple[Mark, ...] = ()
+
+    def key(self) -> tuple:
+        """A plain tuple of everything a chart shows from these phases (for cache keys)."""
+        return (self.freeze, self.splits, self.excludes, self.notes)
+
+
+NO_PHASES = Phases()
+
+
+def _month_of(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def freeze_for(phases: Phases, months: Sequence[dt.date]) -> int | None:
+    """Number of leading points in the frozen baseline (those in months up to and including the freeze month), or
+    ``None``. `months` are the points' dates: first days of months, or event dates for rare events.
+
+    The baseline counts from the first charted point (qicharts2's ``freeze`` always does).
     """
-    if measure.baseline_end is None:
+    if phases.freeze is None:
         return None
-    count = sum(1 for month in months if month <= measure.baseline_end)
+    count = sum(1 for month in months if _month_of(month) <= phases.freeze.month)
     return count or None
 
 
-def analyse(measure, points: Sequence[SeriesPoint], *, kind: str | None = None) -> spc.ChartResult:
-    """`spc.chart()` for a measure's series in its display unit (no figure)."""
+def parts_for(phases: Phases, months: Sequence[dt.date]) -> list[int]:
+    """qicharts2's ``part``: for each split after month M, the number of points in months up to and including M
+    (a new part starts after that point). A split before the first or after the last point starts nothing."""
+    cuts = {sum(1 for month in months if _month_of(month) <= mark.month) for mark in phases.splits}
+    return sorted(k for k in cuts if 0 < k < len(months))
+
+
+def excluded_for(phases: Phases, months: Sequence[dt.date]) -> list[int]:
+    """qicharts2's ``exclude``: the 1-based indices of the points in excluded months."""
+    excluded = {mark.month for mark in phases.excludes}
+    return [i for i, month in enumerate(months, start=1) if _month_of(month) in excluded]
+
+
+def analyse(
+    measure, points: Sequence[SeriesPoint], *, kind: str | None = None, phases: Phases = NO_PHASES
+) -> spc.ChartResult:
+    """`spc.chart()` for a measure's series in its display unit (no figure), with the team's phases: a split
+    overrides a frozen baseline (each phase then has its own centre and limits, as in qicharts2)."""
     kind = kind or default_kind(measure)
     if kind not in kinds_for(measure):
         raise ValueError(f"Chart kind {kind!r} does not fit unit {measure.unit!r}")
-    freeze = freeze_for(measure, [p.month for p in points])
+    months = [p.month for p in points]
+    freeze = freeze_for(phases, months)
+    part = parts_for(phases, months) or None
+    exclude = excluded_for(phases, months) or None
     if measure.unit == Unit.MEAN and kind in ("xbar", "s"):
         sizes = [p.numerator for p in points]
-        return spc.chart(kind, [p.value for p in points], sizes, sd=[p.sd for p in points], freeze=freeze)
+        return spc.chart(
+            kind, [p.value for p in points], sizes, sd=[p.sd for p in points], freeze=freeze, part=part, exclude=exclude
+        )
     if measure.unit in (Unit.MEAN, Unit.EVENTS):  # i/run of the means; t/g of the event points' values
-        return spc.chart(kind, [p.value for p in points], freeze=freeze)
+        return spc.chart(kind, [p.value for p in points], freeze=freeze, part=part, exclude=exclude)
     numerators = [p.numerator for p in points]
     denominators = [p.denominator for p in points] if measure.has_denominator else None
     return spc.chart(
         kind,
         numerators,
         denominators,
-        freeze=freeze_for(measure, [p.month for p in points]),
+        freeze=freeze_for(phases, months),
+        part=parts_for(phases, months) or None,
+        exclude=excluded_for(phases, months) or None,
         multiply=display_factor(measure),
     )
 
@@ -179,6 +251,167 @@ def signal_of(measure, result: spc.ChartResult) -> Signal:
     return Signal.NONE
 
 
+class Variation(StrEnum):
+    """NHS Making Data Count's variation icon: common cause, or special cause improvement/concern, high or low."""
+
+    COMMON = "common"
+    IMPROVEMENT_HIGH = "improvement_high"
+    IMPROVEMENT_LOW = "improvement_low"
+    CONCERN_HIGH = "concern_high"
+    CONCERN_LOW = "concern_low"
+    NONE = "none"  # too few points: no icon, the text says why
+
+
+class Assurance(StrEnum):
+    """NHS Making Data Count's assurance icon: will the process meet its target? (control charts with a target)."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    HIT_AND_MISS = "hit_and_miss"
+    NONE = "none"  # run chart, no target, or too few points
+
+
+def variation_of(signal: Signal | str, direction: str) -> Variation:
+    """The variation icon from the chart's `Signal` and the measure's direction (higher or lower is better):
+    an improvement when higher is better is a special cause *high*, a deterioration then is one *low*, and the
+    other way round when lower is better."""
+    signal = Signal(signal)
+    higher = direction == Measure.Direction.HIGHER
+    if signal == Signal.TOO_FEW:
+        return Variation.NONE
+    if signal == Signal.NONE:
+        return Variation.COMMON
+    if signal == Signal.IMPROVEMENT:
+        return Variation.IMPROVEMENT_HIGH if higher else Variation.IMPROVEMENT_LOW
+    return Variation.CONCERN_LOW if higher else Variation.CONCERN_HIGH
+
+
+def assurance_from(*, lcl: float | None, ucl: float | None, target: float | None, direction: str) -> Assurance:
+    """The assurance icon from the current control limits against the target (Making Data Count): both limits on
+    the good side of the target → consistently met; both on the bad side → consistently not met; the target
+    between them → hit and miss. No limits (run chart, too few points) or no target → none."""
+    if target is None or lcl is None or ucl is None:
+        return Assurance.NONE
+    higher = direction == Measure.Direction.HIGHER
+    good_low, good_high = (lcl >= target, ucl >= target) if higher else (ucl <= target, lcl <= target)
+    if good_low:
+        return Assurance.PASS
+    if not good_high:
+        return Assurance.FAIL
+    return Assurance.HIT_AND_MISS
+
+
+def assurance_of(measure, result: spc.ChartResult) -> Assurance:
+    """The assurance icon of a measure's chart: the limits of the newest point of the last part with limits."""
+    if result is None or result.kind == "run" or not enough_data(result):
+        return Assurance.NONE
+    target = None if measure.target is None else float(measure.target)
+    current = [p for p in result.part_points(-1) if p.lcl is not None and p.ucl is not None]
+    if not current:
+        return Assurance.NONE
+    return assurance_from(lcl=current[-1].lcl, ucl=current[-1].ucl, target=target, direction=direction_of(measure))
+
+
+def variation_label(variation: Variation | str) -> str:
+    return {
+        Variation.COMMON: _("Almindelig variation"),
+        Variation.IMPROVEMENT_HIGH: _("Særlig variation: forbedring (højere)"),
+        Variation.IMPROVEMENT_LOW: _("Særlig variation: forbedring (lavere)"),
+        Variation.CONCERN_HIGH: _("Særlig variation: bekymring (højere)"),
+        Variation.CONCERN_LOW: _("Særlig variation: bekymring (lavere)"),
+        Variation.NONE: _("For få data til at vurdere variationen"),
+    }[Variation(variation)]
+
+
+def assurance_label(assurance: Assurance | str) -> str:
+    return {
+        Assurance.PASS: _("Målet nås hver gang"),
+        Assurance.FAIL: _("Målet nås ikke"),
+        Assurance.HIT_AND_MISS: _("Målet nås nogle gange"),
+        Assurance.NONE: _("Ingen vurdering af målet"),
+    }[Assurance(assurance)]
+
+
+def icon_path(name: Variation | Assurance) -> str | None:
+    """The static path of an icon's SVG (``.png`` beside it for PPTX), or ``None`` for no icon."""
+    if name in (Variation.NONE, Assurance.NONE):
+        return None
+    prefix = "variation" if isinstance(name, Variation) else "assurance"
+    return f"icons/{prefix}-{name.value.replace('_', '-')}.svg"
+
+
+def verdict(measure, result: spc.ChartResult) -> str:
+    """The one Danish sentence about a chart (`spc.describe`), which also says why when the run-chart rules and
+    the control limits disagree, so a page never shows two unexplained opposite findings for one measure."""
+    sentence = spc.describe(result)
+    if not enough_data(result):
+        return (
+            sentence
+            + ". "
+            + _("Reglerne kræver mindst %(min)s brugbare punkter i den nuværende fase.")
+            % {"min": spc.MIN_USEFUL_POINTS}
+        )
+    if result.kind == "run":
+        return sentence
+    runs = result.last_part
+    outside = [p for p in result.part_points(-1) if p.sigma_signal and p.y is not None and p.cl is not None]
+    if runs.signal and not outside:
+        return (
+            sentence
+            + ". "
+            + _(
+                "Ingen punkter ligger uden for kontrolgrænserne: et mindre, vedvarende skift viser sig i serierne, "
+                "før det når grænserne."
+            )
+        )
+    if outside and not runs.signal:
+        return (
+            sentence
+            + ". "
+            + _(
+                "Seriereglerne finder intet (længste serie %(run)s, grænse %(max)s; %(cross)s krydsninger, mindst "
+                "%(min)s): enkeltstående udsving, ikke et vedvarende skift."
+            )
+            % {
+                "run": runs.longest_run,
+                "max": runs.longest_run_max,
+                "cross": runs.crossings,
+                "min": runs.crossings_min,
+            }
+        )
+    if outside and runs.signal and runs.run_signal and runs.longest_run_side is not None:
+        above = sum(1 for p in outside if p.y > p.cl)
+        below = len(outside) - above
+        against = below if runs.longest_run_side == spc.SIDE_OVER else above
+        if against:
+            return (
+                sentence
+                + ". "
+                + _(
+                    "Den lange serie og punkterne uden for grænserne peger i hver sin retning; det seneste signal "
+                    "afgør vurderingen."
+                )
+            )
+    return sentence
+
+
+def overdispersion_text(result: spc.ChartResult) -> str | None:
+    """Danish advice when a P or U chart looks overdispersed (Laney's σz above its 95 % limit, `spc.Dispersion`):
+    the limits are then too narrow and nearly every month looks special; P′/U′ widens them by σz."""
+    if result.kind not in ("p", "u") or not result.overdispersed:
+        return None
+    dispersion = result.dispersion[-1]
+    return _(
+        "Punkterne spreder sig mere, end et %(kind)s forventer (Laneys σz = %(sz)s, grænse %(limit)s). "
+        "Overvej et %(prime)s."
+    ) % {
+        "kind": kind_label(result.kind),
+        "sz": f"{dispersion.sigma_z:.2f}".replace(".", ","),
+        "limit": f"{dispersion.limit:.2f}".replace(".", ","),
+        "prime": kind_label(result.kind + "p"),
+    }
+
+
 @dataclass(frozen=True)
 class MeasureChart:
     measure: Measure
@@ -189,6 +422,27 @@ class MeasureChart:
     sentence: str
     direction: str | None
     figure: dict
+    variation: Variation = Variation.NONE
+    assurance: Assurance = Assurance.NONE
+    hints: tuple[str, ...] = ()
+    phases: Phases = NO_PHASES
+    provisional: SeriesPoint | None = None
+
+    @property
+    def variation_label(self) -> str:
+        return variation_label(self.variation)
+
+    @property
+    def assurance_label(self) -> str:
+        return assurance_label(self.assurance)
+
+    @property
+    def variation_icon(self) -> str | None:
+        return icon_path(self.variation)
+
+    @property
+    def assurance_icon(self) -> str | None:
+        return icon_path(self.assurance)
 
     @property
     def kind_label(self) -> str:
@@ -239,31 +493,48 @@ def chart_for_measure(
     values: Iterable | None,
     actions: Iterable = (),
     kind: str | None = None,
+    phases: Phases = NO_PHASES,
+    provisional: dt.date | None = None,
     events: Iterable | None = None,
 ) -> MeasureChart:
-    """Series, analysis, Danish sentence, signal direction and plotly figure for one measure.
+    """Series, analysis, Danish sentence, signal direction, icons and plotly figure for one measure.
 
     `values`: the measure's stored values (see `monthly_series`); `actions`: the initiative's actions (objects with
-    ``date`` and ``text``); those outside the charted months are left out. `kind` must be one of `kinds_for()`.
+    ``date`` and ``text``); those outside the charted months are left out. `kind` must be one of `kinds_for()`
+    (default: the measure's saved kind). `phases`: the team's freeze, splits, exclusions and notes.
+    `provisional`: the month in progress (`periods.month_in_progress`), drawn hollow as *foreløbig* when it has a
+    value and left out of the analysis (not for rare events, whose points are the events).
     `events`: a rare-event measure's events (RareEvent objects or ``(date, opportunities)``); without them its
     ``events`` are read (prefetch them to avoid a query per measure). Its T/G chart has one point per event.
     """
     months = list(months)
     kind = kind or default_kind(measure)
+    extra = None
     if measure.unit == Unit.EVENTS:
         points = event_series(measure, months=months, events=events, kind=kind)
     else:
+        values = list(values) if values is not None else None
         points = monthly_series(measure, months=months, values=values)
-    result = analyse(measure, points, kind=kind)
+        if provisional is not None and (not months or provisional > months[-1]):
+            [extra] = monthly_series(measure, months=[provisional], values=values)
+            extra = extra if extra.present else None
+    result = analyse(measure, points, kind=kind, phases=phases)
+    signal = signal_of(measure, result)
+    hints = tuple(text for text in (overdispersion_text(result),) if text)
     return MeasureChart(
         measure=measure,
         kind=kind,
         kinds=kinds_for(measure),
         points=points,
         result=result,
-        sentence=spc.describe(result),
+        sentence=verdict(measure, result),
         direction=signal_direction(measure, result),
-        figure=build_figure(measure, points=points, result=result, actions=actions),
+        figure=build_figure(measure, points=points, result=result, actions=actions, phases=phases, provisional=extra),
+        variation=variation_of(signal, direction_of(measure)),
+        assurance=assurance_of(measure, result),
+        hints=hints,
+        phases=phases,
+        provisional=extra,
     )
 
 
@@ -377,6 +648,19 @@ def _short(text: str, width: int = 32) -> str:
     return textwrap.shorten(text, width=width, placeholder="…")
 
 
+#: A tiltag's label above the chart: wrapped into at most this many lines of this many characters; the full text is
+#: on hover (the label's own hover text and the marker's).
+LABEL_WIDTH, LABEL_LINES = 24, 3
+
+
+def action_label(text: str) -> str:
+    """The tiltag's text wrapped for its label (escaped line by line, joined by the module's own ``<br>``)."""
+    lines = textwrap.wrap(" ".join(str(text).split()), width=LABEL_WIDTH) or [""]
+    if len(lines) > LABEL_LINES:
+        lines = [*lines[: LABEL_LINES - 1], _short(" ".join(lines[LABEL_LINES - 1 :]), width=LABEL_WIDTH)]
+    return "<br>".join(plotly_text(line) for line in lines)
+
+
 def _scatter(**trace) -> dict:
     """A plotly scatter trace as a plain dict: what `go.Scatter(...).to_plotly_json()` gives, without plotly's
     validation machinery, which cost ~0.1 s per figure (`tests/measurements/test_chart_figures.py` checks that
@@ -402,8 +686,21 @@ class _Figure:
         return {"data": self.data, "layout": self.layout}
 
 
-def build_figure(measure, *, points: Sequence[SeriesPoint], result: spc.ChartResult, actions: Iterable = ()) -> dict:
-    """The plotly figure as a plain dict (data + layout), ready for `json_script`."""
+def build_figure(
+    measure,
+    *,
+    points: Sequence[SeriesPoint],
+    result: spc.ChartResult,
+    actions: Iterable = (),
+    phases: Phases = NO_PHASES,
+    provisional: SeriesPoint | None = None,
+) -> dict:
+    """The plotly figure as a plain dict (data + layout), ready for `json_script`.
+
+    Besides the values, centre, limits and target it draws the team's phases (a labelled line at each split, the
+    frozen baseline's end, excluded months as hollow points), point notes (small marks, note on hover) and the
+    month in progress (a hollow point labelled *foreløbig*, outside every analysis)."""
+    actions = list(actions)
     months = [p.month for p in points]
     x = [m.isoformat() for m in months]
     labels = [plotly_text(format_month(m, "N Y")) for m in months]
@@ -502,10 +799,79 @@ def build_figure(measure, *, points: Sequence[SeriesPoint], result: spc.ChartRes
             )
         )
 
+    excluded = [i for i, point in enumerate(result.points) if point.excluded and point.y is not None]
+    if excluded:
+        reasons = {m.month: m.text for m in phases.excludes}
+        fig.add_trace(
+            _scatter(
+                x=[x[i] for i in excluded],
+                y=[result.points[i].y for i in excluded],
+                name=plotly_text(_("Udeladt af analysen")),
+                legendrank=2,
+                mode="markers",
+                marker={
+                    "color": "#ffffff",
+                    "size": 10,
+                    "symbol": "circle",
+                    "line": {"color": COLOURS["value"], "width": 2},
+                },
+                customdata=[[labels[i], plotly_text(reasons.get(months[i], ""))] for i in excluded],
+                hovertemplate=f"<b>%{{y:{number_format}}}{suffix}</b><br>%{{customdata[0]}}<br>"
+                + plotly_text(_("Udeladt:"))
+                + " %{customdata[1]}<extra></extra>",
+            )
+        )
+    if provisional is not None and provisional.value is not None:
+        fig.add_trace(
+            _scatter(
+                x=[provisional.month.isoformat()],
+                y=[provisional.value],
+                name=plotly_text(_("Foreløbig")),
+                legendrank=2,
+                mode="markers+text",
+                text=[plotly_text(_("foreløbig"))],
+                textposition="top center",
+                textfont={"color": COLOURS["value"], "size": 11},
+                marker={
+                    "color": "#ffffff",
+                    "size": 10,
+                    "symbol": "circle",
+                    "line": {"color": COLOURS["value"], "width": 2},
+                },
+                customdata=[[plotly_text(format_month(provisional.month, "N Y")), _detail(measure, provisional)]],
+                hovertemplate=f"<b>%{{y:{number_format}}}{suffix}</b><br>%{{customdata[0]}}<br>%{{customdata[1]}}<br>"
+                + plotly_text(_("Måneden er ikke slut: indgår ikke i analysen"))
+                + "<extra></extra>",
+            )
+        )
+    notes = [m for m in phases.notes if m.month in set(months)]
+    if notes:
+        by_month = {p.month: i for i, p in enumerate(points)}
+        low = min([p.y for p in result.points if p.y is not None] or [0.0])
+        fig.add_trace(
+            _scatter(
+                x=[m.month.isoformat() for m in notes],
+                y=[
+                    result.points[by_month[m.month]].y if result.points[by_month[m.month]].y is not None else low
+                    for m in notes
+                ],
+                name=plotly_text(_("Note")),
+                legendrank=7,
+                mode="markers",
+                marker={"color": COLOURS["note"], "size": 8, "symbol": "square-open", "line": {"width": 2}},
+                customdata=[[plotly_text(format_month(m.month, "N Y")), plotly_text(m.text)] for m in notes],
+                hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[0]}<extra>"
+                + plotly_text(_("Note"))
+                + "</extra>",
+            )
+        )
     shapes, annotations = _action_marks(fig, months=months, result=result, target=target, actions=actions)
+    phase_shapes, phase_annotations = _phase_marks(months=months, phases=phases)
+    shapes, annotations = shapes + phase_shapes, annotations + phase_annotations
+    label_lines = max((note["text"].count("<br>") + 1 for note in annotations), default=0)
     fig.update_layout(
         separators=",.",
-        margin={"l": 56, "r": 16, "t": 40 if annotations else 16, "b": 8},
+        margin={"l": 56, "r": 16, "t": 16 + 15 * (label_lines + 1) if annotations else 16, "b": 8},
         autosize=True,
         hovermode="closest",
         showlegend=True,
@@ -521,7 +887,10 @@ def build_figure(measure, *, points: Sequence[SeriesPoint], result: spc.ChartRes
             "showgrid": False,
             "automargin": True,
             "linecolor": "#d8dde6",
-            "range": _x_range(months),
+            "range": _x_range(
+                months + ([provisional.month] if provisional is not None else []),
+                later=[a.date for a in actions_after(actions, months)],
+            ),
         },
         yaxis={
             "title": {"text": plotly_text(axis_title(measure))},
@@ -539,25 +908,81 @@ def build_figure(measure, *, points: Sequence[SeriesPoint], result: spc.ChartRes
     return figure
 
 
+def _halfway_after(month: dt.date) -> str:
+    """The x position between `month` and the next one (where a split after `month` is drawn)."""
+    return (month + dt.timedelta(days=30)).replace(day=1).isoformat()
+
+
+def _phase_marks(*, months, phases: Phases) -> tuple[list[dict], list[dict]]:
+    """A solid vertical line with a label after each split month and after the frozen baseline."""
+    if not months:
+        return [], []
+    first, last = months[0], months[-1]
+    lines = [(m, _("Ny fase: %(reason)s") % {"reason": m.text}) for m in phases.splits if first <= m.month < last]
+    if phases.freeze is not None and first <= phases.freeze.month < last and not lines:
+        lines.append((phases.freeze, _("Baseline fastfrosset")))
+    shapes = [
+        {
+            "type": "line",
+            "xref": "x",
+            "yref": "paper",
+            "x0": _halfway_after(mark.month),
+            "x1": _halfway_after(mark.month),
+            "y0": 0,
+            "y1": 1,
+            "line": {"color": COLOURS["phase"], "width": 1.5},
+        }
+        for mark, _label in lines
+    ]
+    annotations = [
+        {
+            "x": _halfway_after(mark.month),
+            "xref": "x",
+            "y": 0,
+            "yref": "paper",
+            "yanchor": "bottom",
+            "xanchor": "left",
+            "text": plotly_text(_short(label, 40)),
+            "showarrow": False,
+            "bgcolor": "rgba(255,255,255,0.85)",
+            "font": {"color": COLOURS["phase"], "size": 11},
+        }
+        for mark, label in lines
+    ]
+    return shapes, annotations
+
+
 def _every_kth(items: list) -> list:
     step = max(1, -(-len(items) // MAX_TICKS))
     return items[::step]
 
 
-def _x_range(months: list[dt.date]) -> list[str] | None:
+def _x_range(months: list[dt.date], *, later: Sequence[dt.date] = ()) -> list[str] | None:
+    """The charted months with half a month either side, stretched to a tiltag dated after the last month."""
     if not months:
         return None
     start = months[0] - dt.timedelta(days=15)
-    end = months[-1] + dt.timedelta(days=15)
+    end = max([months[-1] + dt.timedelta(days=15), *(day + dt.timedelta(days=5) for day in later)])
     return [start.isoformat(), end.isoformat()]
 
 
+def actions_after(actions: Iterable, months: Sequence[dt.date]) -> list:
+    """Tiltag dated after the last charted month (the month in progress, which no dashboard chart draws yet)."""
+    if not months:
+        return []
+    return [a for a in actions if a.date.replace(day=1) > months[-1]]
+
+
 def _action_marks(fig, *, months, result, target, actions) -> tuple[list[dict], list[dict]]:
-    """Vertical line + labelled marker per action within the charted months (hover shows the full text)."""
+    """Vertical line + labelled marker per action from the first charted month on (hover shows the full text).
+
+    A tiltag dated after the last charted month (this month's, on a chart that ends with the last complete month)
+    is drawn too: the x axis is stretched to it (see `_x_range`), so a change made this month shows on every chart.
+    """
     if not months:
         return [], []
-    first, last = months[0], months[-1]
-    shown = [a for a in actions if first <= a.date.replace(day=1) <= last]
+    first = months[0]
+    shown = [a for a in actions if first <= a.date.replace(day=1)]
     if not shown:
         return [], []
     heights = [p.y for p in result.points if p.y is not None]
@@ -565,6 +990,7 @@ def _action_marks(fig, *, months, result, target, actions) -> tuple[list[dict], 
     if target is not None:
         heights.append(target)
     top = max(heights) if heights else 1.0
+    middle = months[0] + (months[-1] - months[0]) / 2
     fig.add_trace(
         _scatter(
             x=[a.date.isoformat() for a in shown],
@@ -597,11 +1023,14 @@ def _action_marks(fig, *, months, result, target, actions) -> tuple[list[dict], 
             "y": 1,
             "yref": "paper",
             "yanchor": "bottom",
-            "yshift": 2 + 15 * (index % 2),
-            "text": plotly_text(_short(a.text)),
+            "yshift": 2,
+            # A label reads away from the nearer edge, so none is cut at the chart's side.
+            "xanchor": "left" if a.date <= middle else "right",
+            "text": action_label(a.text),
+            "hovertext": plotly_text(f"{date_format(a.date, 'j. F Y')}: {a.text}"),
             "showarrow": False,
             "font": {"color": COLOURS["action"], "size": 11},
         }
-        for index, a in enumerate(shown)
+        for a in shown
     ]
     return shapes, annotations

@@ -10,7 +10,7 @@ Rare-event measures are never questioned; mean measures only by rule 2, on the m
    strictly below the minimum or strictly above the maximum is questioned. (DHIS2's min-max values.)
 3. **History.** A value far outside what the measure's own history makes likely: outside centre ± 4σ of the baseline,
    that is beyond the baseline's 3σ control limits (the P, U or C chart of the measure's unit, as in qicharts2)
-   by a margin of one more σ. The baseline is the measure's frozen baseline months when it has them, otherwise the
+   by a margin of one more σ. The baseline is the measure's frozen baseline months (its active freeze, `measurements.phases`) when it has them, otherwise the
    12 months before the value's month; the same section only; at least 6 months with values, else no question.
    σ uses the month's own denominator (P: √(p̄(1−p̄)/n), U: √(ū/n), C: √c̄). With σ = 0 (a baseline of only 0 %,
    only 100 % or only zero counts) the rule says nothing. A 3σ point is a chart signal worth discussing, not a
@@ -67,9 +67,20 @@ def _with_unit(measure, value) -> str:
     return _number(value)
 
 
-def baseline_months(measure, month: dt.date) -> list[dt.date]:
-    if measure.baseline_start and measure.baseline_end:
-        return [m for m in month_range(measure.baseline_start, measure.baseline_end) if m != month]
+def baseline_start(measure, *, frozen_through: dt.date) -> dt.date:
+    """First month of a frozen baseline: the measure's first month (at most the freeze month), else 12 months."""
+    start = measure.start_month or add_months(frozen_through, -(ROLLING_BASELINE_MONTHS - 1))
+    return min(start, frozen_through)
+
+
+def baseline_months(measure, month: dt.date, *, frozen_through: dt.date | None = None) -> list[dt.date]:
+    """The months a value of `month` is compared with: the frozen baseline (`ChartPhase` freeze: from the measure's
+    first month, or the 12 months before the freeze month when it has none, through the freeze month), else the 12
+    months before `month`."""
+    if frozen_through is not None:
+        return [
+            m for m in month_range(baseline_start(measure, frozen_through=frozen_through), frozen_through) if m != month
+        ]
     return month_range(add_months(month, -ROLLING_BASELINE_MONTHS), add_months(month, -1))
 
 

@@ -6,7 +6,25 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import DanishMonthField
 from departments.services import department_users
 
+from .charts import kind_label, kinds_for_unit, recommended_kind
 from .models import Measure, Unit
+
+
+def chart_kind_choices() -> list:
+    """The recommended kind ("") and every kind of every unit, grouped by unit (the service checks the fit)."""
+    choices: list = [("", _("Anbefalet for enheden"))]
+    for unit, label in Unit.choices:
+        kinds = kinds_for_unit(unit)
+        choices.append(
+            (
+                label,
+                [
+                    (kind, kind_label(kind) + (f" – {_('anbefalet')}" if kind == recommended_kind(unit) else ""))
+                    for kind in kinds
+                ],
+            )
+        )
+    return choices
 
 
 class MeasureForm(forms.Form):
@@ -106,12 +124,15 @@ class MeasureForm(forms.Form):
         label=_("Første måned"), required=False, help_text=_("Første måned, der skal indtastes tal for.")
     )
     end_month = DanishMonthField(label=_("Sidste måned"), required=False, help_text=_("Tom: målingen fortsætter."))
-    baseline_start = DanishMonthField(
-        label=_("Baseline fra"),
+    chart_kind = forms.ChoiceField(
+        label=_("Diagramtype"),
         required=False,
-        help_text=_("Måneder før ændringen, som I sammenligner med. Gerne mindst 12 måneder."),
+        choices=(),
+        help_text=_(
+            "Tom: den anbefalede for enheden. P′/U′ (Laney) passer til andele og rater med meget store nævnere. "
+            "Baseline, faser og udeladte måneder vælges på målingens diagram."
+        ),
     )
-    baseline_end = DanishMonthField(label=_("Baseline til"), required=False)
     responsible = forms.ModelChoiceField(
         label=_("Ansvarlig nøgleperson"),
         queryset=None,
@@ -133,6 +154,7 @@ class MeasureForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["responsible"].queryset = department_users(department)
         self.fields["responsible"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
+        self.fields["chart_kind"].choices = chart_kind_choices()
 
     @staticmethod
     def initial_from(measure: Measure) -> dict:

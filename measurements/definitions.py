@@ -22,6 +22,7 @@ from departments.models import Department
 from departments.services import department_users
 from initiatives.models import Initiative
 
+from .charts import kind_label, kinds_for_unit
 from .models import Measure, Unit
 
 CODE_MAX_LENGTH = Measure._meta.get_field("code").max_length
@@ -162,8 +163,8 @@ class MeasureDefinition:
     per_section: bool = False
     start_month: dt.date | None = None
     end_month: dt.date | None = None
-    baseline_start: dt.date | None = None
-    baseline_end: dt.date | None = None
+    #: The chart kind the team chose ("" = the recommended one for the unit, `charts.recommended_kind`).
+    chart_kind: str = ""
     responsible: object = None
     #: The expected range (data-quality warnings): a value outside it is saved and questioned.
     expected_min: Decimal | None = None
@@ -176,7 +177,7 @@ def _clean(*, initiative: Initiative, measure: Measure | None, definition: Measu
     name, code, kind, unit, direction = d.name, d.code, d.kind, d.unit, d.direction
     numerator_definition, denominator_definition = d.numerator_definition, d.denominator_definition
     rate_per, target, per_section, responsible = d.rate_per, d.target, d.per_section, d.responsible
-    start_month, end_month, baseline_start, baseline_end = d.start_month, d.end_month, d.baseline_start, d.baseline_end
+    start_month, end_month, chart_kind = d.start_month, d.end_month, (d.chart_kind or "")
     expected_min, expected_max = d.expected_min, d.expected_max
     if not name.strip():
         errors["name"] = _("Giv målingen et navn, fx “Andel opererede med blærekateter”.")
@@ -228,15 +229,12 @@ def _clean(*, initiative: Initiative, measure: Measure | None, definition: Measu
         elif unit == Unit.PROPORTION and target > 100:
             errors["target"] = _("For en andel angives målet i procent mellem 0 og 100.")
     start_month, end_month = _month(start_month), _month(end_month)
-    baseline_start, baseline_end = _month(baseline_start), _month(baseline_end)
     if start_month and end_month and end_month < start_month:
         errors["end_month"] = _("Sidste måned ligger før første måned.")
-    if bool(baseline_start) != bool(baseline_end):
-        errors["baseline_end" if baseline_start else "baseline_start"] = _(
-            "Angiv både første og sidste måned i baselineperioden."
-        )
-    elif baseline_start and baseline_end < baseline_start:
-        errors["baseline_end"] = _("Baselineperioden slutter før den begynder.")
+    if chart_kind and chart_kind not in kinds_for_unit(unit):
+        errors["chart_kind"] = _("Diagramtypen passer ikke til enheden. Vælg en af: %(kinds)s.") % {
+            "kinds": ", ".join(kind_label(kind) for kind in kinds_for_unit(unit))
+        }
     if responsible is not None and not department_users(initiative.department).filter(pk=responsible.pk).exists():
         errors["responsible"] = _("Den ansvarlige skal have en rolle i afdelingen.")
     if measure is not None and measure.measurements.exists():
@@ -251,8 +249,7 @@ def _clean(*, initiative: Initiative, measure: Measure | None, definition: Measu
         "rate_per": rate_per,
         "start_month": start_month,
         "end_month": end_month,
-        "baseline_start": baseline_start,
-        "baseline_end": baseline_end,
+        "chart_kind": chart_kind,
     }
 
 

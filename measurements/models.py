@@ -22,6 +22,23 @@ class Unit(models.TextChoices):
 NO_DENOMINATOR_UNITS = frozenset({Unit.COUNT, Unit.MEAN, Unit.EVENTS})
 
 
+class ChartKind(models.TextChoices):
+    """Every chart kind of `measurements.spc`; which fit a unit is `charts.kinds_for_unit`."""
+
+    RUN = "run", _("Seriediagram")
+    P = "p", _("P-kontroldiagram")
+    PP = "pp", _("P′-kontroldiagram (Laney)")
+    U = "u", _("U-kontroldiagram")
+    UP = "up", _("U′-kontroldiagram (Laney)")
+    I = "i", _("I-kontroldiagram")  # noqa: E741 - the chart's name
+    MR = "mr", _("MR-kontroldiagram")
+    C = "c", _("C-kontroldiagram")
+    G = "g", _("G-kontroldiagram (muligheder mellem hændelser)")
+    T = "t", _("T-kontroldiagram (dage mellem hændelser)")
+    XBAR = "xbar", _("Xbar-kontroldiagram (gennemsnit)")
+    S = "s", _("S-kontroldiagram (standardafvigelse)")
+
+
 class MeasureQuerySet(DepartmentScopedQuerySet):
     department_path = "initiative__department"
 
@@ -82,8 +99,17 @@ class Measure(models.Model):
     )
     start_month = models.DateField(_("første måned"), null=True, blank=True)
     end_month = models.DateField(_("sidste måned"), null=True, blank=True)
-    baseline_start = models.DateField(_("baseline fra"), null=True, blank=True)
-    baseline_end = models.DateField(_("baseline til"), null=True, blank=True)
+    chart_kind = models.CharField(
+        _("diagramtype"),
+        max_length=10,
+        blank=True,
+        default="",
+        choices=ChartKind.choices,
+        help_text=_("Tom: den anbefalede diagramtype for enheden."),
+    )
+    #: Grows with every change of the chart's other inputs (phases, exclusions, point notes), in the same transaction
+    #: (`measurements.phases`), so remembered charts and status results keyed on the measure's fields never go stale.
+    chart_revision = models.PositiveIntegerField(default=0, editable=False)
     responsible = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -108,12 +134,6 @@ class Measure(models.Model):
                 name="measure_period_ordered",
             ),
             models.CheckConstraint(
-                condition=Q(baseline_start__isnull=True)
-                | Q(baseline_end__isnull=True)
-                | Q(baseline_start__lte=F("baseline_end")),
-                name="measure_baseline_ordered",
-            ),
-            models.CheckConstraint(
                 condition=Q(expected_min__isnull=True)
                 | Q(expected_max__isnull=True)
                 | Q(expected_min__lte=F("expected_max")),
@@ -135,6 +155,99 @@ class Measure(models.Model):
     @property
     def is_events(self) -> bool:
         return self.unit == Unit.EVENTS
+
+
+class ChartPhaseQuerySet(DepartmentScopedQuerySet):
+    department_path = "measure__initiative__department"
+
+    def active(self):
+        return self.filter(undone_at__isnull=True)
+
+
+class ChartPhase(models.Model):
+    """A decision about a measure's chart, taken on purpose by a steering user: freeze the baseline (centre and
+    limits from the months up to and including `month`), split the chart after `month` (a new phase begins, e.g.
+    after a tiltag) or exclude `month` from the analysis (still drawn, hollow). Never made by the software.
+
+    Rows are never edited or deleted: undoing sets `undone_at`/`undone_by`, so the rows are the history.
+    """
+
+    class Kind(models.TextChoices):
+        FREEZE = "freeze", _("Fastfrys baseline")
+        SPLIT = "split", _("Del diagrammet")
+        EXCLUDE = "exclude", _("Udelad måned")
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="phases", verbose_name=_("måling"))
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
+    month = models.DateField(_("måned"), help_text=_("Den første dag i måneden."))
+    reason = models.CharField(_("begrundelse"), max_length=300)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("tidspunkt"), auto_now_add=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    undone_at = models.DateTimeField(_("fortrudt"), null=True, blank=True)
+    undo_reason = models.CharField(_("begrundelse for at fortryde"), max_length=300, blank=True)
+
+    objects = ChartPhaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("fase i diagram")
+        verbose_name_plural = _("faser i diagrammer")
+        ordering = ["measure", "month", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure"],
+                condition=Q(kind="freeze", undone_at__isnull=True),
+                name="chartphase_one_freeze",
+                violation_error_message=_("Baselinen er allerede fastfrosset. Fortryd den først."),
+            ),
+            models.UniqueConstraint(
+                fields=["measure", "kind", "month"],
+                condition=Q(undone_at__isnull=True),
+                name="chartphase_one_per_month",
+            ),
+            models.CheckConstraint(condition=Q(month__day=1), name="chartphase_month_is_first_day"),
+            models.CheckConstraint(condition=~Q(reason=""), name="chartphase_has_reason"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.month:%Y-%m} ({self.measure_id})"
+
+
+class PointNoteQuerySet(DepartmentScopedQuerySet):
+    department_path = "measure__initiative__department"
+
+
+class PointNote(models.Model):
+    """A short note on one month of one measure (holiday, IT outage, changed registration): shown on hover and as a
+    small mark on the chart, distinct from tiltag. One per measure and month; history kept."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="notes", verbose_name=_("måling"))
+    month = models.DateField(_("måned"), help_text=_("Den første dag i måneden."))
+    text = models.CharField(_("note"), max_length=200)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    written_at = models.DateTimeField(_("skrevet"), auto_now=True)
+
+    objects = PointNoteQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("note på punkt")
+        verbose_name_plural = _("noter på punkter")
+        ordering = ["measure", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "month"], name="pointnote_one_per_month"),
+            models.CheckConstraint(condition=Q(month__day=1), name="pointnote_month_is_first_day"),
+            models.CheckConstraint(condition=~Q(text=""), name="pointnote_has_text"),
+        ]
+
+    def __str__(self):
+        return f"{self.measure_id} {self.month:%Y-%m}: {self.text}"
 
 
 class MeasurementQuerySet(DepartmentScopedQuerySet):

@@ -34,6 +34,15 @@ def measure_months(measure, *, today: dt.date) -> list[dt.date]:
     return month_range(start, end)
 
 
+def month_in_progress(measure, *, today: dt.date) -> dt.date | None:
+    """The month in progress, if the measure is due in it: drawn as *foreløbig* and never analysed or counted."""
+    month = today.replace(day=1)
+    start = measure.start_month or dt.date(measure.initiative.year, 1, 1)
+    if month < start or (measure.end_month and measure.end_month < month):
+        return None
+    return month
+
+
 def measure_slots(measure) -> list:
     """Where the measure is recorded: its initiative's sections, or [None] for the whole department."""
     if measure.per_section:
@@ -66,6 +75,11 @@ class Completeness(PresentOfExpected):
     expected: int
     present: int
     missing_months: tuple[dt.date, ...]  # months with at least one slot missing, newest first
+
+    @property
+    def missing_oldest_first(self) -> tuple[dt.date, ...]:
+        """The missing months as documents list them: in calendar order."""
+        return tuple(sorted(self.missing_months))
 
 
 def completeness_for(measures, *, today: dt.date) -> dict[int, Completeness]:

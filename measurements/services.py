@@ -23,7 +23,8 @@ Optimistic concurrency: every value carries a `version`. A caller says which ver
 None = "there was no value"), the change is a conditional ``UPDATE … WHERE version = expected`` and a refused
 change raises `MeasurementConflict` carrying the value now stored and who stored it. Empty numerator and
 denominator delete the value (guarded by the version too). History: django-simple-history keeps every create,
-change and delete with who and when; the conditional update writes its history row itself.
+change and delete with who and when; the conditional update writes its history row itself. A write's `source`
+(`SOURCE_API` for the Web API; empty for the grid and the import) is kept as the history row's change reason.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ from . import checks, signals, summary
 from .locking import Locks, lock_date, locked_message
 from .models import (
     NO_DENOMINATOR_UNITS,
+    ChartPhase,
     FollowUpFlag,
     GapReason,
     Measurement,
@@ -64,6 +66,9 @@ from .numbers import MAX_VALUE, read_number, read_whole_number  # noqa: F401 (MA
 from .periods import measure_months, measure_slots, quarter_months, quarter_of
 
 COMMENT_MAX = Measurement._meta.get_field("comment").max_length
+
+#: The history's change reason of a value written through the Web API (`api`).
+SOURCE_API = "api"
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # control characters (tab and line breaks are fine)
 
@@ -484,7 +489,7 @@ def _conflict(measure, section, month) -> MeasurementConflict:
     return MeasurementConflict(current=None, by_name=_user_name(deletion.history_user), at=deletion.history_date)
 
 
-def _write(clean: Clean, *, expected_version: int | None, by) -> Recorded:
+def _write(clean: Clean, *, expected_version: int | None, by, source: str = "") -> Recorded:
     """Write one checked value inside the caller's transaction; raise MeasurementConflict on a stale version."""
     measure, section, month = clean.measure, clean.section, clean.month
     section_filter = {"section": section} if section is not None else {"section__isnull": True}
@@ -510,6 +515,7 @@ def _write(clean: Clean, *, expected_version: int | None, by) -> Recorded:
             entered_by=by,
         )
         created._history_user = by
+        created._change_reason = source or None
         try:
             with transaction.atomic():  # a savepoint: a concurrent insert of the same cell is a conflict
                 created.save()
@@ -530,6 +536,7 @@ def _write(clean: Clean, *, expected_version: int | None, by) -> Recorded:
             raise _conflict(measure, section, month)
         current.version, current.entered_by, current.entered_at = expected_version + 1, by, now
         current._history_user = by
+        current._change_reason = source or None
         current.delete()
         _write_events(clean, by=by)
         return Recorded(Outcome.DELETED, None)
@@ -572,7 +579,9 @@ def _write(clean: Clean, *, expected_version: int | None, by) -> Recorded:
     current.mean, current.sd = clean.mean, clean.sd
     current.unit, current.version, current.entered_by, current.entered_at = measure.unit, expected_version + 1, by, now
     current._history_user = by
-    Measurement.history.bulk_history_create([current], update=True, default_user=by, default_date=now)
+    Measurement.history.bulk_history_create(
+        [current], update=True, default_user=by, default_date=now, default_change_reason=source or None
+    )
     # A conditional UPDATE sends no post_save: mark the measure's cached status stale here, in this transaction
     # (creates and deletes above go through save()/delete(), whose signals do it; see measurements.summary).
     summary.touch([measure.pk])
@@ -690,11 +699,17 @@ class NotSaved(Exception):
 
 
 def measurement_record_many(
-    *, entries: Iterable[Entry], by, today: dt.date | None = None, empty_deletes: bool = True
+    *,
+    entries: Iterable[Entry],
+    by,
+    today: dt.date | None = None,
+    empty_deletes: bool = True,
+    source: str = "",
 ) -> dict[Hashable, Recorded]:
     """All or nothing: check every entry, then write them in one transaction; any error or conflict writes none.
 
-    Raises NotSaved (with every row's errors, or every conflict found) or PermissionDenied.
+    Raises NotSaved (with every row's errors, or every conflict found) or PermissionDenied. `source` is kept in the
+    history (`SOURCE_API` for the Web API).
     """
     today = today or timezone.localdate()
     entries = list(entries)
@@ -731,7 +746,7 @@ def measurement_record_many(
         written = []
         for entry, clean in cleaned:
             try:
-                results[entry.key] = _write(clean, expected_version=entry.expected_version, by=by)
+                results[entry.key] = _write(clean, expected_version=entry.expected_version, by=by, source=source)
             except MeasurementConflict as conflict:
                 conflicts[entry.key] = conflict
             else:
@@ -813,9 +828,14 @@ def _question_values(saved: list[tuple[Clean, Measurement]], *, by, now) -> None
     measures = {clean.measure.pk: clean.measure for clean, _m in saved}
     history: dict[int, dict] = {pk: {} for pk in measures}
     earliest = min(clean.month for clean, _m in saved)
+    frozen = dict(
+        ChartPhase.objects.active()
+        .filter(measure_id__in=list(measures), kind=ChartPhase.Kind.FREEZE)
+        .values_list("measure_id", "month")
+    )
     baseline_from = min(
         [add_months(earliest, -checks.ROLLING_BASELINE_MONTHS)]
-        + [m.baseline_start for m in measures.values() if m.baseline_start]
+        + [checks.baseline_start(measures[pk], frozen_through=month) for pk, month in frozen.items()]
     )
     rows = Measurement.objects.filter(measure_id__in=list(measures), month__gte=baseline_from).values_list(
         "measure_id", "section_id", "month", "numerator", "denominator"
@@ -831,7 +851,7 @@ def _question_values(saved: list[tuple[Clean, Measurement]], *, by, now) -> None
         section_id = getattr(clean.section, "pk", None)
         baseline = [
             values[(section_id, month)]
-            for month in checks.baseline_months(clean.measure, clean.month)
+            for month in checks.baseline_months(clean.measure, clean.month, frozen_through=frozen.get(clean.measure.pk))
             if (section_id, month) in values
         ]
         question = checks.question_for(

@@ -2,7 +2,7 @@ import datetime as dt
 
 from django.urls import path, register_converter
 
-from . import definition_views, quality_views, views
+from . import definition_views, phase_views, quality_views, views
 
 
 class MonthConverter:
@@ -50,6 +50,10 @@ urlpatterns += [
     path("maalinger/<int:pk>/maaned/<month:month>/", views.save_row, name="save_row"),
     path("maalinger/<int:pk>/historik/", views.history, name="history"),
     path("maalinger/<int:pk>/tiltag/", views.add_action, name="add_action"),
+    # the chart page: phases on purpose and point notes (issue 12)
+    path("maalinger/<int:pk>/faser/", phase_views.chart_page, name="chart"),
+    path("maalinger/<int:pk>/faser/note/", phase_views.note, name="note"),
+    path("maalinger/faser/<int:pk>/fortryd/", phase_views.phase_undo, name="phase_undo"),
     path("maalinger/import/", views.import_upload, name="import"),
     path("maalinger/import/gem/", views.import_commit, name="import_commit"),
     path("maalinger/import/skabelon/", views.import_template, name="import_template"),

@@ -41,7 +41,8 @@ from .charts import chart_for_measure
 from .forms import ActionForm, ImportForm, RelockForm, ReopenForm
 from .locking import Locks, lock_date, lock_days, month_relock, month_reopen, reopened_now
 from .models import LockChange, Measure, Measurement, RareEvent, Unit, value_text
-from .periods import completeness_for, measure_months, measure_slots
+from .periods import completeness_for, measure_months, measure_slots, month_in_progress
+from .phases import phases_for
 from .services import (
     Entry,
     MeasurementConflict,
@@ -330,15 +331,22 @@ def _grid_context(request, measure, *, shown: int, today, chart=True) -> dict:
 
 
 def _chart_context(measure, *, values, actions, today) -> dict:
-    """The measure's chart beside the grid: every due month, and the running month once it has a value."""
+    """The measure's chart beside the grid: every due month, and the running month, once it has a value, drawn
+    as *foreløbig* outside the analysis."""
     months = measure_months(measure, today=today)
-    current = today.replace(day=1)
-    stored = {value[0] if isinstance(value, tuple) else value.month for value in values}
-    if current in stored and current not in months:
-        months.append(current)
-    if not months:
+    provisional = month_in_progress(measure, today=today)
+    if not months and provisional is None:
         return {"chart": None}
-    return {"chart": chart_for_measure(measure, months=months, values=values, actions=actions)}
+    return {
+        "chart": chart_for_measure(
+            measure,
+            months=months,
+            values=values,
+            actions=actions,
+            phases=phases_for([measure.pk])[measure.pk],
+            provisional=provisional,
+        )
+    }
 
 
 @login_required

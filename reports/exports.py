@@ -245,6 +245,9 @@ DEPARTMENT_HEADERS = [
     "Datakomplethed",
     "Manglende værdier",
     "Analyse",
+    "Diagramtype",
+    "Variation",
+    "Målopfyldelse",
 ]
 RAW_HEADERS = [
     "Afdeling",
@@ -329,6 +332,9 @@ def _department_rows(entry: DepartmentExport) -> list[list]:
                     completeness.ratio if completeness else None,
                     completeness.missing if completeness else None,
                     m.chart.sentence,
+                    m.chart.kind_label,
+                    m.chart.variation_label,
+                    m.chart.assurance_label,
                 ]
             )
     return rows

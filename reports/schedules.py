@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from core.months import last_complete_month
 from core.quarters import Quarter
 from departments.access import Role
-from departments.models import Department, Membership
+from departments.models import Department, Membership, UserProfile
 from initiatives.models import Initiative, Meeting
 from measurements.models import Measure, MonthReport
 from measurements.periods import completeness_for
@@ -62,7 +62,7 @@ def missing_values_by_department(*, today: dt.date) -> dict[int, list[tuple[Meas
     for measure in measures.order_by("initiative__department_id", "name"):
         result = completeness.get(measure.pk)
         if result and result.missing:
-            missing[measure.initiative.department_id].append((measure, list(result.missing_months)))
+            missing[measure.initiative.department_id].append((measure, list(result.missing_oldest_first)))
     return missing
 
 
@@ -81,7 +81,10 @@ def send_missing_value_reminders(*, today: dt.date | None = None) -> int:
     if not missing:
         return 0
     recipients: dict = defaultdict(list)
-    memberships = Membership.objects.filter(role=Role.KEY_PERSON, department__in=missing.keys(), user__is_active=True)
+    # Integrations (users of kind system) are never reminded.
+    memberships = Membership.objects.filter(
+        role=Role.KEY_PERSON, department__in=missing.keys(), user__is_active=True
+    ).exclude(user__profile__kind=UserProfile.Kind.SYSTEM)
     for membership in memberships.select_related("user", "department").order_by("department__name"):
         if membership.user.email:
             recipients[membership.user].append(membership.department)

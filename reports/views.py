@@ -22,6 +22,7 @@ from departments.access import access_for, get_scoped_or_404
 from departments.models import Department, Hospital
 
 from . import exports, services
+from .documents.render import chart_engine_problem
 from .models import Report
 
 PAGE_SIZE = 50
@@ -56,6 +57,10 @@ class BuildForm(forms.Form):
                 self.fields["department"].initial = own[0].pk
         self.fields["period"].choices = [(str(q), q.label) for q in recent_quarters(today)]
         self.fields["period"].initial = str(Quarter.last_complete(today))
+        # The inspiration report covers every department: static/js/reports_form.js disables "Afdeling" for it.
+        self.fields["department"].widget.attrs["data-disabled-for"] = Report.Kind.INSPIRATION.value
+        if (self["kind"].value() or kinds[0][0]) == Report.Kind.INSPIRATION:
+            self.fields["department"].widget.attrs["disabled"] = True
 
     def clean(self):
         data = super().clean()
@@ -100,6 +105,8 @@ def _reports_page(request, *, build_form=None, export_form=None, status=200):
         "page": page,
         "access": access,
         "in_process": services.runs_in_process(),
+        "engine_problem": chart_engine_problem(),
+        "last_quarter": Quarter.last_complete(today),
         "build_form": build_form or (BuildForm(user=request.user, today=today) if can_build else None),
         "export_form": export_form
         or (ExportForm(initial={"year": today.year, "format": "xlsx"}) if access.sees_hospital_group else None),

@@ -45,7 +45,9 @@ INSTALLED_APPS = [
     "goals",
     "reports",
     "dashboards",
+    "api",
     "demo",
+    "ninja",  # django-ninja: its Swagger UI files, served from our own static files (no CDN)
 ]
 
 MIDDLEWARE = [
@@ -67,6 +69,8 @@ MIDDLEWARE = [
     "departments.middleware.SessionPolicyMiddleware",
     "departments.middleware.RefusedAccessAuditMiddleware",
     "departments.middleware.SingleSignOutMiddleware",
+    # The Danish 404 page with DEBUG on too (the demo), inside CSP so the page keeps its header.
+    "vaelgklogt.errors.FriendlyNotFoundMiddleware",
     # AxesMiddleware must be last: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
     # --- end trust ---
@@ -137,7 +141,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # django-axes watches every login attempt first; then local accounts (break-glass); then single sign-on when on.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, refusing integrations (users of kind system: API tokens only).
+    "departments.backends.PersonBackend",
 ]
 if env_bool("TESTING"):
     # Test runs only (set by `make test`): a fast hasher, so the many test users do not each cost a PBKDF2 run.
@@ -317,6 +322,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = VAELGKLOGT_IMPORT_MAX_BYTES
 # it unpacks to more than ten times VAELGKLOGT_IMPORT_MAX_BYTES).
 VAELGKLOGT_IMPORT_MAX_SECONDS = env_int("VAELGKLOGT_IMPORT_MAX_SECONDS", 15)
 
+# Web API (api/, issue 15): requests per token per minute (counted in the cache; 0 = no limit), the largest request
+# body it reads, the most rows one write may carry, and the most rows a CSV download streams.
+VAELGKLOGT_API_RATE_PER_MINUTE = env_int("VAELGKLOGT_API_RATE_PER_MINUTE", 120)
+VAELGKLOGT_API_MAX_BODY_BYTES = env_int("VAELGKLOGT_API_MAX_BODY_BYTES", 1024 * 1024)
+VAELGKLOGT_API_MAX_ROWS = env_int("VAELGKLOGT_API_MAX_ROWS", 5000)
+VAELGKLOGT_API_CSV_MAX_ROWS = env_int("VAELGKLOGT_API_CSV_MAX_ROWS", 200_000)
+
 # Reports (reports/services.py, reports/schedules.py): the queue report jobs go to, when a running job counts as
 # lost, and the celery beat calendar. Days are read once at start-up; restart beat after changing them.
 VAELGKLOGT_REPORTS_QUEUE = env_str("VAELGKLOGT_REPORTS_QUEUE", "celery")
@@ -365,11 +377,16 @@ CELERY_BEAT_SCHEDULE = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"refusal_one_line": {"()": "vaelgklogt.errors.RefusalOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # The PDF and chart libraries narrate every step at INFO; keep their warnings only.
     "loggers": {
-        name: {"level": env_str("LIBRARY_LOG_LEVEL", "WARNING")}
-        for name in ("weasyprint", "fontTools", "choreographer", "kaleido", "logistro")
+        # The PDF and chart libraries narrate every step at INFO; keep their warnings only.
+        **{
+            name: {"level": env_str("LIBRARY_LOG_LEVEL", "WARNING")}
+            for name in ("weasyprint", "fontTools", "choreographer", "kaleido", "logistro")
+        },
+        # A 403/404 is one line, not a traceback (the refusal is audited by departments.middleware).
+        "django.request": {"filters": ["refusal_one_line"]},
     },
 }

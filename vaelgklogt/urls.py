@@ -3,6 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from api.api import api
+
 from . import bench_views, health
 
 admin.site.site_header = _("Vælg Klogt – administration")
@@ -23,6 +25,8 @@ urlpatterns = [
     path("vaelg-klogt/afdelinger/", include("departments.urls")),
     path("vaelg-klogt/", include("initiatives.urls")),
     path("rapporter/", include("reports.urls")),
+    path("api/v1/", api.urls),
+    path("api-noegler/", include("api.urls")),
     path("", include("dashboards.urls")),
 ]
 

@@ -3,9 +3,13 @@ definition (`measurements.periods`) and the one chart builder (`measurements.cha
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from django.conf import settings
 from django.db.models import Case, Prefetch, Value, When
 
 from core.quarters import Quarter
@@ -13,6 +17,7 @@ from initiatives.models import Action, Initiative
 from measurements.charts import MeasureChart, chart_for_measure
 from measurements.models import Measure, Measurement, Unit
 from measurements.periods import Completeness, completeness_for, measure_months
+from measurements.phases import phases_for
 
 #: Outcome measures first, then process, then balancing measures (as the team reads them).
 _KIND_ORDER = Case(
@@ -42,6 +47,23 @@ class MeasureSection:
     @property
     def has_data(self) -> bool:
         return self.chart.latest is not None
+
+    @property
+    def variation_icon_uri(self) -> str:
+        return icon_uri(self.chart.variation_icon)
+
+    @property
+    def assurance_icon_uri(self) -> str:
+        return icon_uri(self.chart.assurance_icon)
+
+
+@functools.cache
+def icon_uri(path: str | None) -> str:
+    """A variation/assurance icon (`static/icons/…svg`) as a data URI: the PDF needs no static files server."""
+    if path is None:
+        return ""
+    svg = (Path(settings.BASE_DIR) / "static" / path).read_bytes()
+    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
 
 
 @dataclass
@@ -85,6 +107,7 @@ def initiative_sections(initiatives, *, as_of: dt.date, quarter: Quarter | None 
         )
     }
     completeness = completeness_for(Measure.objects.filter(initiative__in=order), today=as_of)
+    phases = phases_for(measure.pk for initiative in loaded.values() for measure in initiative.measures.all())
     sections = []
     for pk in order:
         initiative = loaded[pk]
@@ -96,6 +119,7 @@ def initiative_sections(initiatives, *, as_of: dt.date, quarter: Quarter | None 
                 months=measure_months(measure, today=as_of),
                 values=measure.measurements.all(),
                 actions=actions,
+                phases=phases[measure.pk],
             )
             measures.append(
                 MeasureSection(

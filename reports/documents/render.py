@@ -52,6 +52,15 @@ def chromium_path() -> str:
     )
 
 
+def chart_engine_problem() -> str | None:
+    """Why reports cannot draw their charts on this machine (Danish, naming the fix), or None when they can."""
+    try:
+        chromium_path()
+    except ChartEngineMissing as missing:
+        return str(missing)
+    return None
+
+
 #: Size of a chart in a report (CSS pixels); the SVG scales without loss in the PDF.
 CHART_WIDTH = 900
 CHART_HEIGHT = 340

@@ -4,10 +4,13 @@ with its chart (the same plotly figure as on the dashboards, exported as PNG in 
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from pptx import Presentation
 from pptx.dml.color import RGBColor
+from pptx.enum.text import PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
 BRAND = RGBColor(0x00, 0x5A, 0x8C)
@@ -19,6 +22,9 @@ STATE_COLOURS = {
     "overdue": RGBColor(0xA4, 0x26, 0x2C),
 }
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
+#: The default template's "Title Only" layout: each slide's title sits in the layout's title placeholder, so it is
+#: the slide's title for screen readers, the outline view and PowerPoint's accessibility checker.
+TITLE_ONLY = 5
 
 
 def _text(slide, left, top, width, height, text, *, size=14, bold=False, colour=INK):
@@ -36,8 +42,27 @@ def _text(slide, left, top, width, height, text, *, size=14, bold=False, colour=
     return box
 
 
+def _slide(prs):
+    return prs.slides.add_slide(prs.slide_layouts[TITLE_ONLY])
+
+
 def _header(slide, title: str, subtitle: str, footer: str) -> None:
-    _text(slide, Inches(0.5), Inches(0.3), Inches(12.3), Inches(0.8), title, size=28, bold=True, colour=BRAND)
+    placeholder = slide.shapes.title
+    placeholder.left, placeholder.top, placeholder.width, placeholder.height = (
+        Inches(0.5),
+        Inches(0.3),
+        Inches(12.3),
+        Inches(0.8),
+    )
+    frame = placeholder.text_frame
+    frame.word_wrap = True
+    frame.text = title
+    for paragraph in frame.paragraphs:
+        paragraph.alignment = PP_ALIGN.LEFT
+        for run in paragraph.runs:
+            run.font.size = Pt(28)
+            run.font.bold = True
+            run.font.color.rgb = BRAND
     _text(slide, Inches(0.5), Inches(1.0), Inches(12.3), Inches(0.5), subtitle, size=16, colour=MUTED)
     _text(slide, Inches(0.5), Inches(7.0), Inches(12.3), Inches(0.4), footer, size=10, colour=MUTED)
 
@@ -53,7 +78,7 @@ def _cell(cell, text: str, *, size: int, bold=False, colour=INK) -> None:
 
 
 def _overview(prs, ctx) -> None:
-    slide = prs.slides.add_slide(prs.slide_layouts[6])
+    slide = _slide(prs)
     totals = ctx["totals"]
     title = ctx["meeting"].title if ctx["meeting"] and ctx["meeting"].title else ctx["kind_title"]
     footer = f"{ctx['quarter'].label} · {_('Data til og med')} {ctx['data_until_label']} · {ctx['built_label']}"
@@ -90,7 +115,7 @@ def _overview(prs, ctx) -> None:
 
 
 def _department(prs, ctx, entry) -> None:
-    slide = prs.slides.add_slide(prs.slide_layouts[6])
+    slide = _slide(prs)
     row, section = entry["row"], entry["section"]
     initiative = section.initiative
     footer = f"{ctx['quarter'].label} · {_('Data til og med')} {ctx['data_until_label']} · {ctx['built_label']}"
@@ -121,10 +146,49 @@ def _department(prs, ctx, entry) -> None:
     _text(slide, Inches(9.3), Inches(1.7), Inches(3.6), Inches(5.1), lines, size=13)
 
 
+#: Measures per summary slide (one row each, icon pictures beside the text).
+SUMMARY_ROWS = 12
+
+
+def _icon_png(path: str | None) -> Path | None:
+    """The PNG copy of an icon's SVG (`static/icons/…`): PowerPoint cannot place SVG."""
+    if path is None:
+        return None
+    png = Path(settings.BASE_DIR) / "static" / path.replace(".svg", ".png")
+    return png if png.exists() else None
+
+
+def _summary(prs, ctx) -> None:
+    """Variation and assurance (Making Data Count) of every department's measures: icon and text, never colour
+    alone; as many slides as the rows need."""
+    rows = [(entry["row"].department.name, m) for entry in ctx["departments"] for m in entry["section"].measures]
+    footer = f"{ctx['quarter'].label} · {_('Data til og med')} {ctx['data_until_label']} · {ctx['built_label']}"
+    for start in range(0, max(len(rows), 1), SUMMARY_ROWS):
+        slide = prs.slides.add_slide(prs.slide_layouts[6])
+        _header(slide, _("Variation og målopfyldelse"), _("Hver målings seneste fase (Making Data Count)"), footer)
+        chunk = rows[start : start + SUMMARY_ROWS]
+        if not chunk:
+            _text(slide, Inches(0.5), Inches(1.7), Inches(12), Inches(1), [_("Ingen målinger endnu.")])
+        top = Inches(1.6)
+        step = Inches(0.44)
+        for index, (department, m) in enumerate(chunk):
+            y = top + step * index
+            _text(slide, Inches(0.5), y, Inches(5.6), step, [f"{department}: {m.measure.name}"], size=12)
+            for column, (icon, label) in enumerate(
+                ((m.chart.variation_icon, m.chart.variation_label), (m.chart.assurance_icon, m.chart.assurance_label))
+            ):
+                left = Inches(6.2 + 3.5 * column)
+                png = _icon_png(icon)
+                if png is not None:
+                    slide.shapes.add_picture(str(png), left, y, height=Inches(0.36))
+                _text(slide, left + Inches(0.42), y, Inches(3.0), step, [label], size=11)
+
+
 def inspiration_slides(ctx) -> bytes:
     prs = Presentation()
     prs.slide_width, prs.slide_height = WIDTH, HEIGHT
     _overview(prs, ctx)
+    _summary(prs, ctx)
     for entry in ctx["departments"]:
         _department(prs, ctx, entry)
     buffer = io.BytesIO()

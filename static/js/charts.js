@@ -41,7 +41,7 @@
       layout.font = Object.assign({}, layout.font, { size: 18 });
       layout.legend = Object.assign({}, layout.legend, { font: { size: 18 } });
       (layout.annotations || []).forEach(function (note) {
-        note.font = Object.assign({}, note.font, { size: 15 });
+        note.font = Object.assign({}, note.font, { size: 18 });
       });
     }
     window.Plotly.newPlot(target, figure.data || [], layout, CONFIG);

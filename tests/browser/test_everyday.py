@@ -4,6 +4,8 @@ Screenshots of the pages changed here are written to the repository's ignored `s
 `screenshot` fixture.
 """
 
+import datetime as dt
+
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -77,3 +79,82 @@ def test_skip_link_goes_to_the_first_field(open_last_month, login, page, live_se
     current = timezone.localdate().replace(day=1)
     page.wait_for_function(f"() => document.activeElement.id === 'n-{current:%Y-%m}-0'")
     assert _focused_id(page) == f"n-{current:%Y-%m}-0"
+
+
+# --- the ward screen (issue 16.7) -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def ward_screen(transactional_db, live_server, monkeypatch):
+    """A department with `n` measures and a board link; the pages rotate every second so the test need not wait."""
+    from dashboards import views
+    from departments.services import board_link_create
+    from tests.dashboards.test_views import _fill
+    from tests.factories import DepartmentFactory, HospitalFactory, UserFactory
+
+    monkeypatch.setattr(views, "BOARD_ROTATE_SECONDS", 1)
+
+    def make(n):
+        department = DepartmentFactory(code=f"d{n}", name="Ortopædkirurgisk Afdeling", hospitals=[HospitalFactory()])
+        _fill(department, measures=n, months=14)
+        today = timezone.localdate()
+        _link, token = board_link_create(
+            department=department,
+            label="Gangen",
+            expires_on=today + dt.timedelta(days=30),
+            by=UserFactory(),
+            today=today,
+        )
+        return f"{live_server.url}/tavle/{token}/"
+
+    return make
+
+
+def _board_fits(page):
+    return page.evaluate(
+        """() => {
+            const vw = window.innerWidth, vh = window.innerHeight;
+            const scroll = document.scrollingElement;
+            const shown = [...document.querySelectorAll('[data-board-page]:not([hidden]) .chart')];
+            return {
+                scrolls: scroll.scrollHeight > vh + 1 || scroll.scrollWidth > vw + 1,
+                charts: shown.length,
+                outside: shown.filter(c => { const r = c.getBoundingClientRect();
+                    return r.top < 0 || r.left < 0 || r.bottom > vh + 1 || r.right > vw + 1 || r.height < 150; }).length,
+                mains: document.querySelectorAll('main').length,
+                smallest: Math.min(...[...document.querySelectorAll('#board h1, #board h2, #board p, #board span, #board li, #board button')]
+                    .filter(e => e.offsetParent && e.textContent.trim()).map(e => parseFloat(getComputedStyle(e).fontSize))),
+            };
+        }"""
+    )
+
+
+@pytest.mark.parametrize("measures", [1, 3, 4, 6])
+def test_board_fits_1920x1080_whatever_the_number_of_measures(ward_screen, browser, measures):
+    context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="da-DK")
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(ward_screen(measures))
+    page.wait_for_selector("[data-board-page]:not([hidden]) .chart[data-chart-drawn]")
+    fit = _board_fits(page)
+    assert fit["scrolls"] is False
+    assert fit["charts"] == min(measures, 4) and fit["outside"] == 0
+    assert fit["mains"] == 1
+    assert fit["smallest"] >= 22  # read from 3 m
+    page.screenshot(path=f"/tmp/everyday-shots/board-1920-{measures}.png")
+    if measures > 4:
+        # Pages rotate; the visible pause control stops them (WCAG 2.2.2).
+        page.wait_for_function("() => document.querySelector('[data-page-number]').textContent === '2'")
+        fit = _board_fits(page)
+        assert fit["charts"] == 2 and fit["outside"] == 0 and fit["scrolls"] is False
+        pause = page.get_by_role("button", name="Pause")
+        pause.click()
+        expect(page.locator(".board-pause")).to_have_attribute("aria-pressed", "true")
+        expect(page.locator(".board-pause")).to_have_text("Fortsæt")
+        shown = page.evaluate("() => document.querySelector('[data-page-number]').textContent")
+        page.wait_for_timeout(2500)  # two rotation periods pass while paused
+        assert page.evaluate("() => document.querySelector('[data-page-number]').textContent") == shown
+        page.screenshot(path=f"/tmp/everyday-shots/board-1920-{measures}-page2.png")
+    assert errors == []
+    context.close()

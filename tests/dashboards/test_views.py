@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from core.months import add_months, last_complete_month
 from departments.models import Department
-from measurements.models import Measurement, Unit
+from measurements.models import ChartPhase, Measure, Measurement, PointNote, Unit
 from tests.factories import (
     ActionFactory,
     DepartmentFactory,
@@ -163,7 +163,7 @@ def test_dashboard_query_count_is_the_same_for_small_and_large_data(client_for, 
     assert len(response.context["dashboard"].cards) == 7
     # In a test transaction the status summaries are computed, not cached (4 fewer when warm); two queries read the
     # months reported and the quarter's approval (measurements.dataquality).
-    assert small <= 24
+    assert small <= 26  # +2: the phases and notes of the measures whose status and chart are computed
 
 
 # --- mine ---------------------------------------------------------------------------------------------------------
@@ -324,3 +324,69 @@ def test_values_are_formatted_in_danish_display_units():
     assert format_value(Measure(unit=Unit.RATE, rate_per=1), 4.27) == "4,27"
     assert format_value(Measure(unit=Unit.COUNT), 45.0) == "45"
     assert format_value(Measure(unit=Unit.COUNT), None) == "–"
+
+
+# --- issue 12: saved chart kinds, phases and notes keep the query counts fixed -----------------------------------
+
+
+def _decide(measures, *, kinds):
+    """Give each measure a saved kind, a frozen baseline, a split, an excluded month and a note."""
+    for measure, kind in zip(measures, kinds, strict=False):
+        Measure.objects.filter(pk=measure.pk).update(chart_kind=kind, chart_revision=1)
+        start = measure.start_month
+        ChartPhase.objects.bulk_create(
+            [
+                ChartPhase(measure=measure, kind="freeze", month=add_months(start, 1), reason="Baseline"),
+                ChartPhase(measure=measure, kind="split", month=add_months(start, 1), reason="Tiltag"),
+                ChartPhase(measure=measure, kind="exclude", month=start, reason="IT-nedbrud"),
+            ]
+        )
+        PointNote.objects.create(measure=measure, month=start, text="Ferie")
+
+
+@pytest.mark.parametrize("page", ["dashboards:department_dashboard", "dashboards:board"])
+def test_pages_with_new_kinds_and_phases_take_as_many_queries_for_small_and_large_data(
+    client_for, leder, home, django_assert_num_queries, page
+):
+    LocalTeamFactory(department=home)
+    _initiative, small_measures = _fill(home, measures=1, months=3)
+    _decide(small_measures, kinds=["pp"])
+    client = client_for(leder)
+    url = reverse(page, args=[home.pk])
+    client.get(url)  # warm the session
+    small = _query_count(client, url)
+    _initiative, large = _fill(home, measures=4, months=30, with_sections=True)
+    _decide(large, kinds=["pp", "run", "p", "pp"])
+    _initiative, counts = _fill(home, measures=2, months=24, unit=Unit.COUNT)
+    _decide(counts, kinds=["c", "i"])
+    with django_assert_num_queries(small):
+        response = client.get(url)
+    kinds = {card.measure.pk: card.chart.kind for card in response.context["dashboard"].cards}
+    assert sorted(kinds.values()) == sorted(["pp", "pp", "run", "p", "pp", "c", "i"])
+    split = next(c for c in response.context["dashboard"].cards if c.measure.pk == large[0].pk)
+    assert len(split.chart.result.parts) == 2 and split.chart.result.exclude == (1,)
+
+
+# --- issue 16.6: a tiltag of this month on every chart ------------------------------------------------------------
+
+
+def _tiltag_notes(figure):
+    marker = next(trace for trace in figure["data"] if trace["name"] == "Tiltag")
+    return [row[1] for row in marker["customdata"]], figure["layout"]["annotations"]
+
+
+@pytest.mark.parametrize("page", ["dashboards:department_dashboard", "dashboards:board"])
+def test_tiltag_dated_this_month_shows_on_dashboard_and_board_charts(client_for, leder, home, page):
+    _initiative, [measure] = _fill(home, months=4)
+    today = timezone.localdate()
+    text = "Ny tjekliste på stuegang for alle patienter med kateter fra i dag"
+    ActionFactory(initiative=measure.initiative, date=today, text=text)
+    response = client_for(leder).get(reverse(page, args=[home.pk]))
+    [card] = response.context["dashboard"].cards
+    texts, notes = _tiltag_notes(card.chart.figure)
+    assert texts == ["Ny instruks på tavlen", text]
+    assert card.chart.figure["layout"]["xaxis"]["range"][1] >= today.isoformat()
+    # The label is readable in full: wrapped on lines, every word there, and the whole text on hover.
+    label = notes[1]["text"]
+    assert label.replace("<br>", " ") == text and "<br>" in label
+    assert today.strftime("%Y") in notes[1]["hovertext"] and text in notes[1]["hovertext"]

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from departments.models import LocalTeam, TeamMember
+from departments.models import BoardLink, LocalTeam, TeamMember
 from initiatives.models import CrossHospitalSelection, Initiative, Meeting, Recommendation, StatusChange
 from measurements.models import Measure
 from tests.factories import CrossHospitalSelectionFactory, RecommendationFactory
@@ -29,6 +29,7 @@ def _snapshot(w):
         w.initiative.aim,
         list(w.initiative.sections.all()),
         w.measure.name,
+        list(BoardLink.objects.values_list("pk", "label", "revoked_at")),
         w.meeting.date,
         w.opt_out.shared,
         LocalTeam.history.count() + TeamMember.history.count() + Initiative.history.count() + Measure.history.count(),
@@ -79,6 +80,9 @@ def _requests(w, national):
         ("get", reverse("initiatives:meeting_edit", kwargs={"pk": w.meeting.pk}), {}, 404),
         ("post", reverse("initiatives:meeting_edit", kwargs={"pk": w.meeting.pk}), {"date": "2026-09-01"}, 404),
         ("post", reverse("initiatives:meeting_delete", kwargs={"pk": w.meeting.pk}), {}, 404),
+        ("get", reverse("departments:board_links", kwargs=dept), {}, 404),
+        ("post", reverse("departments:board_links", kwargs=dept), {"label": "X", "expires_on": "01.01.2030"}, 404),
+        ("post", reverse("departments:board_link_revoke", kwargs={"pk": w.board_link.pk}), {}, 404),
         # Pages for everyone, but changes only for KDK: a key person is refused.
         ("post", reverse("dashboards:cross_hospital"), {"year": "2027", "recommendation": national.pk}, 403),
         ("post", reverse("initiatives:meetings"), {"date": "2027-03-09"}, 403),
@@ -140,6 +144,8 @@ def test_every_workspace_url_is_covered(world):
         "meeting_delete",
         "cross_hospital",
         "meetings",
+        "board_links",
+        "board_link_revoke",
     }
     pages_for_everyone = {"workspace_mine", "catalogue"}
     names = {pattern.name for pattern in department_urls + initiative_urls + dashboard_urls + measurement_urls}

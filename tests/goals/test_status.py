@@ -8,7 +8,7 @@ from core.months import month_range
 from departments.models import Department
 from goals import status
 from initiatives import services
-from measurements.models import Measure, Measurement
+from measurements.models import ChartPhase, Measure, Measurement
 from measurements.periods import completeness_for
 from tests.factories import (
     CrossHospitalSelectionFactory,
@@ -103,9 +103,8 @@ def _measure_with(initiative, numerators, *, direction="lower", section=None, mo
         initiative=initiative,
         direction=direction,
         start_month=months[0],
-        baseline_start=months[0],
-        baseline_end=months[11],
     )
+    ChartPhase.objects.create(measure=measure, kind=ChartPhase.Kind.FREEZE, month=months[11], reason="Baseline")
     Measurement.objects.bulk_create(
         Measurement(measure=measure, section=section, month=m, numerator=n, denominator=100, unit=measure.unit)
         for m, n in zip(months, numerators, strict=False)
@@ -194,7 +193,7 @@ def test_status_query_count_is_the_same_for_small_and_large_data(django_assert_n
         return status.department_rows(Department.objects.all(), year=2026, today=TODAY)
 
     # Inside the test's transaction nothing is cached (see measurements.summary): every measure is computed.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         run()
     for _ in range(6):
         other = DepartmentFactory()
@@ -205,7 +204,7 @@ def test_status_query_count_is_the_same_for_small_and_large_data(django_assert_n
             initiative.sections.set([SectionFactory(department=other), SectionFactory(department=other)])
             _measure_with(initiative, DOWN)
             _measure_with(initiative, STABLE)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         rows = run()
     assert len(rows) == 7 and status.totals(rows).signals.measures == 25
 

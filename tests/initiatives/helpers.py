@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import pytest
 from django.utils import timezone
 
-from departments.models import TeamMember
+from departments.models import BoardLink, TeamMember
 from initiatives.models import Meeting, Recommendation
 from tests.factories import (
     InitiativeFactory,
@@ -47,6 +47,9 @@ def world(home, hospital, leder, noegle, today):
     MeasurementFactory(measure=measure)
     opt_out = RecommendationFactory(kind=Recommendation.Kind.LOCAL, owner_department=home, title="Fravalg af vejning")
     meeting = MeetingFactory(kind=Meeting.Kind.QUALITY_TEAM, department=home, date=dt.date(2026, 3, 20))
+    board_link = BoardLink.objects.create(
+        department=home, label="Gangen", token_hash="0" * 64, expires_on=dt.date(2026, 12, 31)
+    )
     return SimpleNamespace(
         department=home,
         ward=ward,
@@ -57,4 +60,5 @@ def world(home, hospital, leder, noegle, today):
         measure=measure,
         opt_out=opt_out,
         meeting=meeting,
+        board_link=board_link,
     )

@@ -42,12 +42,21 @@ def test_plotly_accepts_every_figure_unchanged(unit, rate_per, kind, with_extras
         rate_per=rate_per,
         target=Decimal("20.00") if with_extras else None,
         direction="lower",
-        baseline_end=dt.date(2019, 12, 1) if with_extras else None,
     )
     denominator = None if unit == Unit.COUNT else 100
     values = [(m, n, denominator) for m, n in zip(MONTHS, SHIFT, strict=True) if n is not None]
     actions = [SimpleNamespace(date=dt.date(2023, 9, 10), text="Ny instruks")] if with_extras else []
-    chart = charts.chart_for_measure(measure, months=MONTHS, values=values, actions=actions, kind=kind)
+    phases = (
+        charts.Phases(
+            freeze=charts.Mark(dt.date(2019, 12, 1), "Baseline"),
+            splits=(charts.Mark(dt.date(2022, 6, 1), "Ny instruks"),),
+            excludes=(charts.Mark(dt.date(2021, 3, 1), "IT-nedbrud"),),
+            notes=(charts.Mark(dt.date(2021, 7, 1), "Sommerferie"),),
+        )
+        if with_extras
+        else charts.NO_PHASES
+    )
+    chart = charts.chart_for_measure(measure, months=MONTHS, values=values, actions=actions, kind=kind, phases=phases)
     figure = json.loads(json.dumps(chart.figure))
     assert json.dumps(_plotly_round_trip(figure), sort_keys=True) == json.dumps(figure, sort_keys=True)
     if with_extras:

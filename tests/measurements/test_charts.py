@@ -12,15 +12,12 @@ from measurements.models import Measure, Unit
 MONTHS = month_range(dt.date(2025, 1, 1), dt.date(2026, 8, 1))  # 20 months
 
 
-def _measure(unit=Unit.PROPORTION, *, rate_per=1, target=None, direction="lower", baseline_end=None):
-    return Measure(
-        name="Andel med kateter",
-        unit=unit,
-        rate_per=rate_per,
-        target=target,
-        direction=direction,
-        baseline_end=baseline_end,
-    )
+def _measure(unit=Unit.PROPORTION, *, rate_per=1, target=None, direction="lower"):
+    return Measure(name="Andel med kateter", unit=unit, rate_per=rate_per, target=target, direction=direction)
+
+
+def _frozen(month):
+    return charts.Phases(freeze=charts.Mark(month, "Baseline"))
 
 
 def _values(numerators, denominator=100, months=MONTHS):
@@ -37,12 +34,14 @@ SHIFT_DOWN = [30, 32, 29, 31, 30, 33, 28, 30, 31, 29, 15, 14, 16, 13, 15, 14, 12
 
 @pytest.mark.parametrize(
     "unit,rate_per,denominator,expected_kind",
-    [(Unit.PROPORTION, 1, 100, "p"), (Unit.RATE, 1000, 1800, "u"), (Unit.COUNT, 1, None, "run")],
+    [(Unit.PROPORTION, 1, 100, "p"), (Unit.RATE, 1000, 1800, "u"), (Unit.COUNT, 1, None, "c")],
 )
 def test_chart_kind_follows_unit_and_run_can_be_forced(unit, rate_per, denominator, expected_kind):
     measure = _measure(unit, rate_per=rate_per)
     values = _values(STABLE, denominator)
     assert charts.chart_for_measure(measure, months=MONTHS, values=values).kind == expected_kind
+    measure.chart_kind = "run"  # the team's saved choice
+    assert charts.chart_for_measure(measure, months=MONTHS, values=values).kind == "run"
     forced = charts.chart_for_measure(measure, months=MONTHS, values=values, kind="run")
     assert forced.kind == "run"
     assert "Median" in _traces(forced)
@@ -97,20 +96,20 @@ def test_stable_process_has_no_signal_trace_and_says_so():
 
 def test_shift_is_marked_as_signal_points_and_direction_uses_measure_direction():
     lower_better = charts.chart_for_measure(
-        _measure(baseline_end=MONTHS[9]), months=MONTHS, values=_values(SHIFT_DOWN), kind="run"
+        _measure(), months=MONTHS, values=_values(SHIFT_DOWN), phases=_frozen(MONTHS[9]), kind="run"
     )
     signal = _traces(lower_better)["Signal"]
     assert signal["x"] == [m.isoformat() for m in MONTHS[9:]]  # the eleven points of the long run under the median
     assert lower_better.sentence.startswith("Ikke-tilfældig variation: usædvanligt lang serie under medianen")
     assert lower_better.improvement and not lower_better.deterioration
     higher_better = charts.chart_for_measure(
-        _measure(direction="higher", baseline_end=MONTHS[9]), months=MONTHS, values=_values(SHIFT_DOWN), kind="run"
+        _measure(direction="higher"), months=MONTHS, values=_values(SHIFT_DOWN), phases=_frozen(MONTHS[9]), kind="run"
     )
     assert higher_better.deterioration
 
 
 def test_baseline_freezes_centre_line():
-    chart = charts.chart_for_measure(_measure(baseline_end=MONTHS[9]), months=MONTHS, values=_values(SHIFT_DOWN))
+    chart = charts.chart_for_measure(_measure(), months=MONTHS, values=_values(SHIFT_DOWN), phases=_frozen(MONTHS[9]))
     assert chart.result.freeze == 10
     centre = _traces(chart)["Centerlinje"]["y"]
     assert centre[0] == pytest.approx(sum(SHIFT_DOWN[:10]) / 10)  # p̄ of the baseline only, in percent
@@ -120,7 +119,7 @@ def test_baseline_freezes_centre_line():
 def test_points_outside_limits_are_marked():
     numerators = list(STABLE)
     numerators[15] = 70
-    chart = charts.chart_for_measure(_measure(baseline_end=MONTHS[9]), months=MONTHS, values=_values(numerators))
+    chart = charts.chart_for_measure(_measure(), months=MONTHS, values=_values(numerators), phases=_frozen(MONTHS[9]))
     assert _traces(chart)["Signal"]["x"] == [MONTHS[15].isoformat()]
     assert "uden for kontrolgrænserne" in chart.sentence
 

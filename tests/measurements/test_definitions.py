@@ -38,8 +38,7 @@ PROCESS = {
     "per_section": "on",
     "start_month": "2026-01",
     "end_month": "",
-    "baseline_start": "2025-01",
-    "baseline_end": "2025-12",
+    "chart_kind": "pp",
     "responsible": "",
     "code": "",
 }
@@ -56,11 +55,7 @@ def test_leder_defines_process_measure_with_plan_fields(client_for, leder, noegl
     assert measure.kind == "process" and measure.unit == "proportion" and measure.direction == "lower"
     assert measure.target == Decimal("20.50")
     assert (measure.per_section, measure.rate_per) == (True, 1)
-    assert (measure.start_month, measure.baseline_start, measure.baseline_end) == (
-        dt.date(2026, 1, 1),
-        dt.date(2025, 1, 1),
-        dt.date(2025, 12, 1),
-    )
+    assert (measure.start_month, measure.chart_kind) == (dt.date(2026, 1, 1), "pp")
     assert measure.numerator_definition == "Opererede, der fik anlagt blærekateter"
     assert measure.responsible == noegle
     assert measure.history.get().history_user == leder
@@ -97,8 +92,8 @@ def test_default_code_handles_danish_letters_and_one_word(home):
         ({"target": "120"}, "target", "procent mellem 0 og 100"),
         ({"target": "-1"}, "target", "Målet kan ikke være negativt."),
         ({"target": "tyve"}, "target", "Indtast et tal."),
-        ({"baseline_end": "2024-06"}, "baseline_end", "Baselineperioden slutter før den begynder."),
-        ({"baseline_end": ""}, "baseline_end", "Angiv både første og sidste måned i baselineperioden."),
+        ({"chart_kind": "c"}, "chart_kind", "Diagramtypen passer ikke til enheden."),
+        ({"chart_kind": "zz"}, "chart_kind", "Marker en gyldig valgmulighed."),
         ({"start_month": "2026-13"}, "start_month", "Måneden skal være et tal fra 1 til 12, fx 12.2026."),
         ({"start_month": "jan"}, "start_month", "Skriv måneden som fx »december 2026« eller 12.2026."),
         ({"end_month": "2025-06"}, "end_month", "Sidste måned ligger før første måned."),
@@ -247,7 +242,7 @@ def test_form_has_help_text_for_first_time_users(client_for, leder, world):
         "Så præcist, at to kolleger ville tælle det samme",
         "Hvad tælles?",
         "Det tal, I vil nå",
-        "Baseline fra",
+        "Diagramtype",
     ):
         assert text in body
     assert "Forslag til kode, hvis feltet står tomt" in body

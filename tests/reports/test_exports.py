@@ -134,6 +134,9 @@ def test_xlsx_department_sheet_and_raw_data_have_number_and_date_formats(departm
     )
     [measure_status] = [m for m in row.measures if m.measure.pk == measure.pk]
     assert measured["Analyse"] == measure_status.sentence
+    assert (measured["Diagramtype"], measured["Variation"]) == (chart.kind_label, chart.variation_label)
+    assert measured["Variation"] == measure_status.variation_label
+    assert measured["Målopfyldelse"] == chart.assurance_label
     assert measured["Seneste værdi"] == pytest.approx(measure_status.latest_value)
     cells = next(row for row in sheet.iter_rows(min_row=2) if row[5].value == "Andel med blærekateter")
     assert cells[10].number_format == exports.MONTH_FORMAT and cells[10].is_date

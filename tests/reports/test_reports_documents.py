@@ -92,6 +92,7 @@ def test_quality_team_report_is_a_real_pdf_with_department_quarter_build_time_an
     assert steps == sorted(steps) and steps[-1] >= 85
     html = built.files["html"][1].decode()
     assert "data:image/svg+xml;base64," in html and "<script" not in html
+    assert chart.variation_label in everything  # the icon's text beside the icon
 
 
 def test_quality_team_report_without_initiatives_says_so(away):
@@ -121,14 +122,19 @@ def test_inspiration_report_has_a_page_and_a_slide_per_participating_department(
     assert any(h.startswith(home.name) for h in headers) and any(h.startswith(away.name) for h in headers)
     assert not any(h.startswith(outsider.name) for h in headers)
     slides = Presentation(io.BytesIO(built.files["pptx"][1])).slides
-    assert len(slides) == 1 + 2
+    assert len(slides) == 1 + 1 + 2  # overview, variation and assurance summary, one per department
     texts = ["\n".join(shape.text_frame.text for shape in slide.shapes if shape.has_text_frame) for slide in slides]
     assert "Inspirationsmøde 2" in texts[0]
     table = next(shape.table for shape in slides[0].shapes if shape.has_table)
     assert {table.cell(i, 0).text for i in range(1, len(table.rows))} == {home.name, away.name, outsider.name}
-    assert home.name in texts[1] or home.name in texts[2]
-    assert all(any(shape.shape_type == 13 for shape in slide.shapes) for slide in list(slides)[1:])  # a picture
-    assert "Ikke-tilfældig variation" in texts[1]
+    # The summary: each measure with its variation icon (a PNG picture) and its text beside it.
+    assert "Variation og målopfyldelse" in texts[1]
+    assert f"{home.name}: " in texts[1] and f"{away.name}: " in texts[1]
+    assert "Særlig variation: forbedring (lavere)" in texts[1]
+    assert sum(shape.shape_type == 13 for shape in slides[1].shapes) >= 2
+    assert home.name in texts[2] or home.name in texts[3]
+    assert all(any(shape.shape_type == 13 for shape in slide.shapes) for slide in list(slides)[2:])  # a picture
+    assert "Ikke-tilfældig variation" in texts[2]
 
 
 def test_quality_team_report_says_whether_the_quarter_is_approved(away, leder):
@@ -158,3 +164,36 @@ def test_approving_a_quarter_rebuilds_its_quality_team_report(home, leder, djang
         quarter_approve(department=home, quarter=quarter, seen=dataquality.quarter_stamp(home.pk, quarter), by=leder)
     callbacks[0]()  # the approval is committed: reports reacts
     assert Report.objects.get().status == Report.Status.PENDING  # asked to be built again
+
+
+def test_inspiration_slides_put_each_title_in_the_layouts_title_placeholder(home, away):
+    """Issue 16.12: the title is the slide's title (outline, screen readers), not a loose text box."""
+    quarter = report_quarter()
+    cross = CrossHospitalSelectionFactory(year=quarter.year, recommendation=RecommendationFactory(title="Medicin hjem"))
+    measure_department(home, recommendation=cross.recommendation)
+    measure_department(away, recommendation=cross.recommendation, team_member_name="Ulla")
+    meeting = MeetingFactory(date=quarter.end - dt.timedelta(days=10), title="Inspirationsmøde 2")
+    report = Report(kind=Report.Kind.INSPIRATION, period=str(quarter), meeting=meeting)
+
+    built = build_documents(report, progress=no_progress, built_at=BUILT_AT)
+
+    slides = list(Presentation(io.BytesIO(built.files["pptx"][1])).slides)
+    assert [slide.slide_layout.name for slide in slides] == ["Title Only"] * 3
+    titles = [slide.shapes.title.text for slide in slides]
+    assert titles[0] == "Inspirationsmøde 2"
+    assert sorted(titles[1:]) == sorted([home.name, away.name])
+    assert all(slide.shapes.title.is_placeholder for slide in slides)
+
+
+def test_quality_team_report_lists_missing_months_oldest_first(home):
+    _initiative, measure = measure_department(home)
+    months = sorted(measure.measurements.values_list("month", flat=True))
+    older, newer = months[3], months[10]
+    measure.measurements.filter(month__in=[older, newer]).delete()
+    report = Report(kind=Report.Kind.QUALITY_TEAM, department=home, period=str(report_quarter()))
+
+    built = build_documents(report, progress=no_progress, built_at=BUILT_AT)
+
+    text = squash("\n".join(pdf_pages(built.files["pdf"][1])))
+    listed = f"Mangler: {date_format(older, 'F Y')}, {date_format(newer, 'F Y')}."
+    assert listed in text

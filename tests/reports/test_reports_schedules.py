@@ -125,3 +125,12 @@ def test_build_reports_command_explains_bad_arguments(home, args, message):
     with pytest.raises(CommandError, match=message):
         call_command("build_reports", *args, stdout=io.StringIO())
     assert not Report.objects.exists()
+
+
+def test_reminder_lists_missing_months_oldest_first(home, noegle):
+    _measured(home, months=[1, 4])  # February and March missing
+    noegle.email = "noegle@example.invalid"
+    noegle.save()
+    assert schedules.send_missing_value_reminders(today=dt.date(2026, 5, 5)) == 1
+    [message] = mail.outbox
+    assert "februar 2026, marts 2026" in message.body

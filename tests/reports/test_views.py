@@ -258,3 +258,17 @@ def test_reports_list_runs_a_fixed_number_of_queries(kdk, client_for, django_ass
 def test_anonymous_user_is_sent_to_login(client):
     response = client.get(reverse("reports:list"))
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_build_form_disables_department_for_the_inspiration_report(client_for, kdk, home):
+    """Issue 16.12: "Afdeling" is disabled while the inspiration report is chosen (static/js/reports_form.js keeps it
+    in step in the browser; the server renders it so after a refused submit too)."""
+    client = client_for(kdk)
+    page = client.get(reverse("reports:list")).content.decode()
+    assert 'data-disabled-for="inspiration"' in page and "js/reports_form.js" in page
+    select = page[page.index('id="id_department"') - 200 : page.index('id="id_department"') + 50]
+    assert "disabled" not in select.replace("data-disabled-for", "")
+    response = client.post(reverse("reports:build"), {"kind": "inspiration", "period": "bad"})
+    html = response.content.decode()
+    tag = html[html.rindex("<select", 0, html.index('id="id_department"')) : html.index('id="id_department"') + 30]
+    assert " disabled" in tag

@@ -4,6 +4,8 @@ so `udenfor` (another department) always asks for somebody else's objects by id.
 A refused POST must change nothing: every table of the project's apps keeps its row count (history tables
 included, so an update would show as a new history row)."""
 
+import datetime as dt
+
 import pytest
 from django.apps import apps
 from django.test import Client
@@ -24,7 +26,7 @@ from ..factories import (
 )
 from . import url_matrix as m
 
-PROJECT_APPS = ("departments", "initiatives", "measurements", "reports")
+PROJECT_APPS = ("departments", "initiatives", "measurements", "reports", "api")
 UNTRACKED = {AuditEvent}  # a refusal writes its own audit entry
 
 
@@ -60,13 +62,17 @@ def cast(home, away, leder, noegle, udenfor, kdk, direktion):
         RecommendationFactory(kind="local", owner_department=department, title=f"Fravalg {department.code}")
         assert section
     MeetingFactory()
-    from measurements.models import FollowUpFlag, Measurement, ReopenRequest, ValueCheck
+    from api.tokens import token_create
+
+    token_create(owner=noegle, scope="read", name="matrix", days=30, by=None)
+    from measurements.models import ChartPhase, FollowUpFlag, Measurement, ReopenRequest, ValueCheck
 
     for department in (home, away):
         value = Measurement.objects.filter(measure__initiative__department=department).first()
         ValueCheck.objects.create(measurement=value, kind="zero", message="0 af 0")
         FollowUpFlag.objects.create(measurement=value, note="Se på det", set_by=kdk)
         ReopenRequest.objects.create(department=department, month=value.month, reason="Rettelse", requested_by=kdk)
+        ChartPhase.objects.create(measure=value.measure, kind="exclude", month=value.month, reason="IT-nedbrud")
     try:
         from reports.models import Report
     except ImportError:
@@ -74,7 +80,18 @@ def cast(home, away, leder, noegle, udenfor, kdk, direktion):
     if Report is not None and hasattr(Report, "Kind"):
         for department in (home, away):
             Report.objects.create(kind="quality_team", department=department, period="2026Q1", status="done")
-    return m.Cast.for_departments(home, away)
+    cast = m.Cast.for_departments(home, away)
+    from departments.services import board_link_create
+
+    link, token = board_link_create(
+        department=home,
+        label="Gangen",
+        expires_on=dt.date.today() + dt.timedelta(days=30),
+        by=kdk,
+        today=dt.date.today(),
+    )
+    cast.objects.update(home_board_link=link, home_board_token=token)
+    return cast
 
 
 def _fingerprint():
@@ -92,6 +109,8 @@ def _matches(response, expected) -> bool:
     login = reverse("login")
     if expected == m.LOGIN:
         return status == 302 and location.startswith(login)
+    if expected == m.UNAUTHORIZED:
+        return status == 401 and response.headers.get("WWW-Authenticate", "").startswith("Bearer")
     if expected == m.REDIRECT:
         return status in (301, 302, 303) and not location.startswith(login)
     if expected == m.NOT_REFUSED:
@@ -106,6 +125,16 @@ def _describe(response) -> str:
     return f"{response.status_code}" + (f" → {location}" if location else "")
 
 
+def _bearer(user, scope) -> dict:
+    """A fresh API token of the user (a write token only where the user may write somewhere)."""
+    from api.tokens import token_create
+    from departments.access import may_use_api_scope
+
+    scope = scope if may_use_api_scope(user, scope) else "read"
+    _token, raw = token_create(owner=user, scope=scope, name="matrix", days=1, by=None)
+    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+
 @pytest.mark.parametrize("name", sorted(m.MATRIX))
 def test_access_matrix(name, cast, request):
     entry = m.MATRIX[name]
@@ -115,18 +144,23 @@ def test_access_matrix(name, cast, request):
     wrong = []
     for role in m.ROLES:
         client = Client()
-        if users[role] is not None:
+        headers = {}
+        if users[role] is not None and entry.bearer:
+            headers = _bearer(users[role], "read")
+        elif users[role] is not None:
             client.force_login(users[role])
-        response = client.get(url)
+        response = client.get(url, **headers)
         if not _matches(response, entry.get[role]):
             wrong.append(f"GET {url} as {role}: expected {entry.get[role]}, got {_describe(response)}")
         if entry.post is None:
             continue
         before = _fingerprint()
-        response = client.post(url, {})
+        if entry.bearer and users[role] is not None:
+            headers = _bearer(users[role], "write")
+        response = client.post(url, {}, **headers)
         if not _matches(response, entry.post[role]):
             wrong.append(f"POST {url} as {role}: expected {entry.post[role]}, got {_describe(response)}")
-        if entry.post[role] in (m.LOGIN, m.FORBIDDEN, m.NOT_FOUND, m.REFUSED, m.NOT_ALLOWED):
+        if entry.post[role] in (m.LOGIN, m.FORBIDDEN, m.NOT_FOUND, m.REFUSED, m.NOT_ALLOWED, m.UNAUTHORIZED):
             after = _fingerprint()
             changed = {k: (before[k], after[k]) for k in before if before[k] != after[k]}
             if changed:

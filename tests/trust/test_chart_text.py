@@ -60,8 +60,8 @@ def test_figure_json_holds_tiltag_text_only_escaped(hostile):
     tiltag = next(trace for trace in figure["data"] if trace["name"] == "Tiltag")
     assert [row[1] for row in tiltag["customdata"]] == [charts.plotly_text(LINK), charts.plotly_text(MARKUP)]
     assert [note["text"] for note in figure["layout"]["annotations"]] == [
-        charts.plotly_text(LINK),
-        charts.plotly_text(charts._short(MARKUP)),
+        charts.action_label(LINK),
+        charts.action_label(MARKUP),
     ]
     # What the page embeds (json_script escaping on top) still parses to the same figure.
     assert json.loads(str(chart.figure_json)) == figure

@@ -37,7 +37,7 @@ def test_check_deploy_is_clean_with_debug_off():
 
 def test_defaults_enforce_csp_and_leave_sso_off():
     result = _run(SHOW_SETTINGS)
-    assert result.stdout.split() == ["True", "False", "False", "django.contrib.auth.backends.ModelBackend"]
+    assert result.stdout.split() == ["True", "False", "False", "departments.backends.PersonBackend"]
 
 
 def test_csp_report_only_switch():

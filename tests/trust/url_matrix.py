@@ -35,6 +35,7 @@ NOT_FOUND = 404
 FORBIDDEN = 403
 NOT_ALLOWED = 405
 REFUSED = (403, 404)  # either refusal is acceptable where a view may use both
+UNAUTHORIZED = 401  # the Web API without a token
 NOT_REFUSED = "not_refused"  # POST by an allowed role: anything but 403/404/login (a form error or a redirect)
 
 #: Namespaces and names that are not in the matrix, each with the reason.
@@ -103,6 +104,16 @@ class Cast:
             FollowUpFlag.objects.filter(measurement__measure__initiative__department=home).order_by("pk").first()
         )
         objects["home_reopen_request"] = ReopenRequest.objects.filter(department=home).order_by("pk").first()
+        from measurements.models import ChartPhase
+
+        objects["home_phase"] = ChartPhase.objects.filter(measure__initiative__department=home).order_by("pk").first()
+        from api.models import ApiToken
+
+        objects["home_token"] = (
+            ApiToken.objects.filter(user__memberships__department=home, user__memberships__role="key_person")
+            .order_by("pk")
+            .first()
+        )
         return cls(home=home, away=away, objects=objects)
 
 
@@ -126,6 +137,9 @@ class Entry:
     #: The GET answer is an HTML page a person reads (visited by the browser CSP test).
     page: bool = True
     note: str = ""
+    #: A Web API URL (/api/v1/): each role calls it with an API token of its own (`Authorization: Bearer`), a read
+    #: token for GET and a write token (read where the role may write nowhere) for POST; `anonymous` sends none.
+    bearer: bool = False
 
 
 def post_only(post: dict, **kwargs) -> Entry:
@@ -145,6 +159,15 @@ def writes(get: dict) -> dict:
 HOME_READERS = _roles(LOGIN, NOT_FOUND, OK, OK, OK, OK)  # own department, hospital management, KDK
 HOME_MANAGERS = _roles(LOGIN, NOT_FOUND, FORBIDDEN, OK, FORBIDDEN, OK)  # management (and tovholder), KDK
 KDK_ONLY = _roles(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)
+
+
+def api(get: dict, **kwargs) -> Entry:
+    """A Web API URL: JSON for programs, never a page; without a token 401."""
+    return Entry(get={**get, "anonymous": UNAUTHORIZED}, page=False, bearer=True, **kwargs)
+
+
+API_ALL = signed_in(OK)  # lists and "me": every token answers, each with its owner's reach
+API_HOME = _roles(LOGIN, NOT_FOUND, OK, OK, OK, OK)  # an object of home: 404 outside the owner's reach
 
 
 # --- the matrix ------------------------------------------------------------------------------------------------------
@@ -167,6 +190,11 @@ MATRIX: dict[str, Entry] = {
         get=_roles(LOGIN, NOT_FOUND, OK, OK, OK, OK), kwargs=lambda c: {"pk": c.home.pk}
     ),
     "dashboards:board": Entry(get=_roles(LOGIN, NOT_FOUND, OK, OK, OK, OK), kwargs=lambda c: {"pk": c.home.pk}),
+    # issue 16.7: the ward screen's read-only board link answers everyone, signed in or not, while it is valid
+    # (an unknown, revoked or expired link is 404 for everyone: tests/dashboards/test_board_links.py)
+    "dashboards:board_shared": Entry(
+        get=everyone(OK), kwargs=lambda c: {"token": c.home_board_token}, note="a valid link of home's board"
+    ),
     "dashboards:measure_chart": Entry(
         get=_roles(LOGIN, NOT_FOUND, OK, OK, OK, OK), kwargs=lambda c: {"pk": c.home_measure.pk}
     ),
@@ -193,6 +221,18 @@ MATRIX: dict[str, Entry] = {
         note="without a previewed file: back to the import page",
     ),
     "measurements:import_template": Entry(get=_roles(LOGIN, OK, OK, OK, FORBIDDEN, OK), page=False),
+    # the chart page (issue 12): read as the measure; phases by those who steer, notes by those who enter
+    "measurements:chart": Entry(
+        get=HOME_READERS,
+        post=writes(HOME_MANAGERS),
+        kwargs=lambda c: {"pk": c.home_measure.pk},
+        note="POST adds a freeze, split or exclusion: steering users only",
+    ),
+    "measurements:note": post_only(
+        _roles(LOGIN, NOT_FOUND, NOT_REFUSED, NOT_REFUSED, FORBIDDEN, NOT_REFUSED),
+        kwargs=lambda c: {"pk": c.home_measure.pk},
+    ),
+    "measurements:phase_undo": post_only(writes(HOME_MANAGERS), kwargs=lambda c: {"pk": c.home_phase.pk}),
     "measurements:locks": Entry(get=KDK_ONLY),
     "measurements:lock_reopen": post_only(writes(KDK_ONLY)),
     "measurements:lock_relock": post_only(writes(KDK_ONLY)),
@@ -260,6 +300,15 @@ MATRIX: dict[str, Entry] = {
     "dashboards:workspace_mine": Entry(get=_roles(LOGIN, REDIRECT, REDIRECT, REDIRECT, OK, OK)),
     "dashboards:workspace": Entry(get=HOME_READERS, kwargs=lambda c: {"pk": c.home.pk}),
     "departments:team": Entry(get=HOME_READERS, kwargs=lambda c: {"pk": c.home.pk}),
+    # issue 16.7: board links are created and revoked by the department's management and KDK
+    "departments:board_links": Entry(
+        get=_roles(LOGIN, NOT_FOUND, FORBIDDEN, OK, FORBIDDEN, OK),
+        post=writes(_roles(LOGIN, NOT_FOUND, FORBIDDEN, OK, FORBIDDEN, OK)),
+        kwargs=lambda c: {"pk": c.home.pk},
+    ),
+    "departments:board_link_revoke": post_only(
+        writes(_roles(LOGIN, NOT_FOUND, FORBIDDEN, OK, FORBIDDEN, OK)), kwargs=lambda c: {"pk": c.home_board_link.pk}
+    ),
     "departments:team_establish": post_only(writes(HOME_MANAGERS), kwargs=lambda c: {"pk": c.home.pk}),
     "departments:member_add": post_only(writes(HOME_MANAGERS), kwargs=lambda c: {"pk": c.home.pk}),
     "departments:member_edit": Entry(
@@ -305,6 +354,40 @@ MATRIX: dict[str, Entry] = {
     "initiatives:meeting_delete": post_only(writes(KDK_ONLY), kwargs=lambda c: {"pk": c.meeting.pk}),
     "initiatives:quality_meeting_create": Entry(
         get=HOME_MANAGERS, post=writes(HOME_MANAGERS), kwargs=lambda c: {"pk": c.home.pk}
+    ),
+    # Web API (issue 15): bearer tokens, each reaching what its owner may see; the OpenAPI document and its page
+    # are public (no data)
+    "api:api-root": Entry(get=everyone(NOT_FOUND), page=False, note="django-ninja's index: nothing there"),
+    "api:openapi-json": Entry(get=everyone(OK), page=False),
+    "api:openapi-view": Entry(get=everyone(OK), note="Swagger UI from our own static files"),
+    "api:me": api(API_ALL),
+    "api:departments": api(API_ALL),
+    "api:department": api(API_HOME, kwargs=lambda c: {"pk": c.home.pk}),
+    "api:sections": api(API_ALL),
+    "api:initiatives": api(API_ALL),
+    "api:initiative": api(API_HOME, kwargs=lambda c: {"pk": c.home_initiative.pk}),
+    "api:measures": api(API_ALL),
+    "api:measure": api(API_HOME, kwargs=lambda c: {"pk": c.home_measure.pk}),
+    "api:analysis": api(API_HOME, kwargs=lambda c: {"pk": c.home_measure.pk}),
+    "api:values": api(
+        API_ALL,
+        post=_roles(UNAUTHORIZED, NOT_REFUSED, NOT_REFUSED, NOT_REFUSED, NOT_REFUSED, NOT_REFUSED),
+        note="an empty POST is no request: 422 for every token; the write rules: tests/api/test_values_write.py",
+    ),
+    "api:goals": api(API_ALL),
+    "api:reports": api(API_ALL),
+    "api:report": api(API_HOME, kwargs=lambda c: {"pk": c.home_report.pk}),
+    "api:report_file": api(
+        _roles(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
+        kwargs=lambda c: {"pk": c.home_report.pk, "fmt": "pdf"},
+        note="the cast's report has no built file; downloads: tests/api/test_read.py",
+    ),
+    "api_pages:tokens": Entry(get=signed_in(OK), post=writes(signed_in(OK)), note="an empty POST: the form's errors"),
+    "api_pages:integration_create": post_only(writes(KDK_ONLY)),
+    "api_pages:token_revoke": post_only(
+        _roles(LOGIN, NOT_FOUND, NOT_REFUSED, NOT_FOUND, NOT_FOUND, NOT_REFUSED),
+        kwargs=lambda c: {"pk": c.home_token.pk},
+        note="the owner (noegle) and KDK revoke; anybody else finds no such token",
     ),
 }
 
