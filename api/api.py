@@ -8,18 +8,17 @@ not exist. Writes go through `api.feed` to the one write service. Errors are RFC
 
 from __future__ import annotations
 
-import base64
-import binascii
 import csv
 import datetime as dt
 import logging
+from typing import Annotated, Literal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from ninja import NinjaAPI, Query, Schema
+from ninja import Field, NinjaAPI, Path, Query, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -28,10 +27,10 @@ from departments.access import ScopedNotFound, get_scoped_or_404, is_system_user
 from departments.models import Department, Section
 from goals.status import department_rows, visible_departments
 from initiatives.models import Initiative
-from measurements import charts, spc
+from measurements import charts
 from measurements.models import Measure, Measurement
 from measurements.periods import measure_months, measure_slots
-from measurements.series import display_value, monthly_series, monthly_totals
+from measurements.series import display_value, monthly_totals
 from reports.models import Report
 
 from . import schemas as s
@@ -44,7 +43,22 @@ logger = logging.getLogger("vaelgklogt.api")
 
 PROBLEMS = dict.fromkeys((400, 401, 403, 404, 422, 429), s.ProblemSchema)
 
-api = NinjaAPI(
+
+class ProblemAPI(NinjaAPI):
+    """NinjaAPI whose OpenAPI document names application/problem+json for every error response (RFC 9457)."""
+
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                for status, answer in operation.get("responses", {}).items():
+                    content = answer.get("content", {})
+                    if int(status) >= 400 and "application/json" in content:
+                        answer["content"] = {"application/problem+json": content["application/json"]}
+        return schema
+
+
+api = ProblemAPI(
     title="Vælg Klogt API",
     version="1",
     description=(
@@ -134,37 +148,38 @@ def _server_error(request, exc):
     return problem_response(request, Problem("server-error"))
 
 
+PK = Annotated[int, Path(ge=1, le=2**63 - 1, description="The object's id")]
+
+
 # --- paging ----------------------------------------------------------------------------------------------------------
 
 MAX_LIMIT = 1000
 
 
+#: The largest id PostgreSQL's bigint holds: a larger one in a filter is refused by the schema, not by the database.
+MAX_ID = 2**63 - 1
+#: A month as the API writes it: YYYY-MM, 2000-01 to 2100-12.
+MONTH_PATTERN = r"^(20[0-9][0-9]|2100)-(0[1-9]|1[0-2])$"
+
+
+def _id(description: str = ""):
+    return Field(None, ge=1, le=MAX_ID, description=description)
+
+
 class Paging(Schema):
-    cursor: str | None = None
-    limit: int = 100
-
-
-def _decode_cursor(cursor: str | None) -> int:
-    if not cursor:
-        return 0
-    try:
-        value = int(base64.urlsafe_b64decode(cursor.encode() + b"==").decode())
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        value = -1
-    if value < 0:
-        raise Problem("bad-request", detail=Text("Ugyldig cursor.", "Invalid cursor."))
-    return value
+    cursor: int | None = Field(
+        None, ge=0, le=MAX_ID, description="The previous page's next_cursor; absent for the first page"
+    )
+    limit: int = Field(100, ge=1, le=MAX_LIMIT, description=f"Rows per page, 1–{MAX_LIMIT}")
 
 
 def _encode_cursor(pk: int) -> str:
-    return base64.urlsafe_b64encode(str(pk).encode()).decode().rstrip("=")
+    return str(pk)
 
 
 def _page(queryset, paging: Paging, convert) -> dict:
     """Keyset pagination by id: stable while rows are added, one query per page whatever the page number."""
-    if not 1 <= paging.limit <= MAX_LIMIT:
-        raise Problem("bad-request", detail=Text(f"limit skal være 1–{MAX_LIMIT}.", f"limit must be 1–{MAX_LIMIT}."))
-    after = _decode_cursor(paging.cursor)
+    after = paging.cursor or 0
     rows = list(queryset.filter(pk__gt=after).order_by("pk")[: paging.limit + 1])
     more = len(rows) > paging.limit
     rows = rows[: paging.limit]
@@ -212,15 +227,15 @@ def departments(request, paging: Query[Paging]):
     return _page(queryset, paging, _department)
 
 
-@api.get("/departments/{int:pk}", response={200: s.Department, **PROBLEMS}, tags=["organisation"])
-def department(request, pk: int):
+@api.get("/departments/{pk}", response={200: s.Department, **PROBLEMS}, tags=["organisation"])
+def department(request, pk: PK):
     return _department(
         get_scoped_or_404(Department.objects.visible_to(request.user).prefetch_related("hospitals"), pk=pk)
     )
 
 
 class SectionFilter(Paging):
-    department: int | None = None
+    department: int | None = _id()
 
 
 def _section(x) -> dict:
@@ -246,8 +261,8 @@ def sections(request, filters: Query[SectionFilter]):
 
 
 class InitiativeFilter(Paging):
-    department: int | None = None
-    year: int | None = None
+    department: int | None = _id()
+    year: int | None = Field(None, ge=2000, le=2100)
 
 
 def _initiative(i) -> dict:
@@ -278,14 +293,14 @@ def initiatives(request, filters: Query[InitiativeFilter]):
     return _page(queryset, filters, _initiative)
 
 
-@api.get("/initiatives/{int:pk}", response={200: s.Initiative, **PROBLEMS}, tags=["initiatives"])
-def initiative(request, pk: int):
+@api.get("/initiatives/{pk}", response={200: s.Initiative, **PROBLEMS}, tags=["initiatives"])
+def initiative(request, pk: PK):
     return _initiative(get_scoped_or_404(_initiatives(request.user), pk=pk))
 
 
 class MeasureFilter(Paging):
-    department: int | None = None
-    initiative: int | None = None
+    department: int | None = _id()
+    initiative: int | None = _id()
 
 
 def _measure(m) -> dict:
@@ -325,31 +340,36 @@ def measures(request, filters: Query[MeasureFilter]):
     return _page(queryset, filters, _measure)
 
 
-@api.get("/measures/{int:pk}", response={200: s.Measure, **PROBLEMS}, tags=["measures"])
-def measure(request, pk: int):
+@api.get("/measures/{pk}", response={200: s.Measure, **PROBLEMS}, tags=["measures"])
+def measure(request, pk: PK):
     return _measure(get_scoped_or_404(_measures(request.user), pk=pk))
 
 
 @api.get(
-    "/measures/{int:pk}/analysis",
+    "/measures/{pk}/analysis",
     response={200: s.Analysis, **PROBLEMS},
     tags=["measures"],
     summary="The measure's run or control chart analysis (centre, limits, signals, sentence)",
 )
-def analysis(request, pk: int):
+def analysis(request, pk: PK):
     measure = get_scoped_or_404(Measure.objects.visible_to(request.user).select_related("initiative"), pk=pk)
-    months = measure_months(measure, today=timezone.localdate())
-    values = monthly_totals(Measure.objects.filter(pk=measure.pk)).get(measure.pk, ())
-    points = monthly_series(measure, months=months, values=values)
-    kind = charts.default_kind(measure)
-    result = charts.analyse(measure, points, kind=kind)
+    # The one chart path of the dashboards (measurements.charts): the measure's saved kind, its series, the rules.
+    chart = charts.chart_for_measure(
+        measure,
+        months=measure_months(measure, today=timezone.localdate()),
+        values=monthly_totals(Measure.objects.filter(pk=measure.pk)).get(measure.pk, ()),
+    )
+    result = chart.result
     last = result.last_part if result.parts else None
+    variation, assurance = getattr(chart, "variation", None), getattr(chart, "assurance", None)
     return {
         "measure": measure.pk,
-        "kind": kind,
-        "kind_label": str(charts.kind_label(kind)),
+        "kind": chart.kind,
+        "kind_label": str(charts.kind_label(chart.kind)),
         "signal": str(charts.signal_of(measure, result)),
-        "sentence": spc.describe(result),
+        "sentence": chart.sentence,
+        "variation": str(variation) if variation is not None else None,
+        "assurance": str(assurance) if assurance is not None else None,
         "longest_run": last.longest_run if last else None,
         "longest_run_max": last.longest_run_max if last else None,
         "crossings": last.crossings if last else None,
@@ -364,7 +384,7 @@ def analysis(request, pk: int):
                 "signal": chart_point.sigma_signal,
                 "excluded": chart_point.excluded,
             }
-            for point, chart_point in zip(points, result.points, strict=False)
+            for point, chart_point in zip(chart.points, result.points, strict=False)
         ],
     }
 
@@ -373,12 +393,12 @@ def analysis(request, pk: int):
 
 
 class ValueFilter(Paging):
-    measure: int | None = None
-    department: int | None = None
-    section: int | None = None
-    month_from: str | None = None
-    month_to: str | None = None
-    format: str | None = None
+    measure: int | None = _id()
+    department: int | None = _id()
+    section: int | None = _id()
+    month_from: str | None = Field(None, pattern=MONTH_PATTERN, description="YYYY-MM, the first month included")
+    month_to: str | None = Field(None, pattern=MONTH_PATTERN, description="YYYY-MM, the last month included")
+    format: Literal["json", "csv"] | None = Field(None, description="csv: the whole filtered table as CSV")
 
 
 def _values(user, filters: ValueFilter):
@@ -496,8 +516,6 @@ def _csv_response(request, queryset):
 
 def _wants_csv(request: HttpRequest, filters: ValueFilter) -> bool:
     if filters.format is not None:
-        if filters.format not in ("csv", "json"):
-            raise Problem("not-acceptable", detail=Text("format: csv eller json.", "format: csv or json."))
         return filters.format == "csv"
     accept = request.headers.get("Accept", "")
     return "text/csv" in accept and "application/json" not in accept
@@ -505,7 +523,7 @@ def _wants_csv(request: HttpRequest, filters: ValueFilter) -> bool:
 
 @api.get(
     "/values",
-    response={200: s.ValuePage, 406: s.ProblemSchema, 413: s.ProblemSchema, **PROBLEMS},
+    response={200: s.ValuePage, 413: s.ProblemSchema, **PROBLEMS},
     tags=["values"],
     summary="Monthly values (JSON pages, or the whole filtered table as CSV)",
     description="`Accept: text/csv` or `?format=csv` streams every filtered row as CSV (up to "
@@ -546,7 +564,7 @@ def values_post(request, payload: s.WriteRequest):
 
 
 class GoalFilter(Schema):
-    year: int | None = None
+    year: int | None = Field(None, ge=2000, le=2100, description="Default: this year")
 
 
 @api.get(
@@ -595,7 +613,7 @@ def goals(request, filters: Query[GoalFilter]):
 
 
 class ReportFilter(Paging):
-    department: int | None = None
+    department: int | None = _id()
 
 
 def _report(r) -> dict:
@@ -621,8 +639,8 @@ def reports(request, filters: Query[ReportFilter]):
     return _page(queryset, filters, _report)
 
 
-@api.get("/reports/{int:pk}", response={200: s.Report, **PROBLEMS}, tags=["reports"])
-def report(request, pk: int):
+@api.get("/reports/{pk}", response={200: s.Report, **PROBLEMS}, tags=["reports"])
+def report(request, pk: PK):
     return _report(get_scoped_or_404(Report.objects.visible_to(request.user), pk=pk))
 
 
@@ -630,7 +648,7 @@ REPORT_FILES = {"pdf": "pdf_file", "html": "html_file", "pptx": "pptx_file"}
 
 
 @api.get(
-    "/reports/{int:pk}/files/{fmt}",
+    "/reports/{pk}/files/{fmt}",
     response={200: None, **PROBLEMS},
     tags=["reports"],
     summary="A built report's file (pdf, html or pptx)",
@@ -649,7 +667,7 @@ REPORT_FILES = {"pdf": "pdf_file", "html": "html_file", "pptx": "pptx_file"}
         }
     },
 )
-def report_file(request, pk: int, fmt: str):
+def report_file(request, pk: PK, fmt: Literal["pdf", "html", "pptx"]):
     report = get_scoped_or_404(Report.objects.visible_to(request.user), pk=pk)
     if fmt not in REPORT_FILES or fmt not in dict(report.files()):
         raise Problem("not-found", detail=Text("Rapporten har ingen fil i det format.", "No such file."))

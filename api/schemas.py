@@ -120,6 +120,8 @@ class Analysis(Schema):
     kind_label: str
     signal: str = Field(description="improvement, deterioration, none or too_few (measurements.charts.signal_of)")
     sentence: str
+    variation: str | None = Field(None, description="NHS Making Data Count variation icon, when the chart has one")
+    assurance: str | None = Field(None, description="NHS Making Data Count assurance icon, when the chart has one")
     longest_run: int | None
     longest_run_max: int | None
     crossings: int | None
@@ -168,7 +170,9 @@ class WriteRow(Schema):
 
 
 class WriteRequest(Schema):
-    month: str = Field(description="YYYY-MM: every row is a value of this month", pattern=r"^\d{4}-\d{2}$")
+    month: str = Field(
+        description="YYYY-MM: every row is a value of this month", pattern=r"^(20[0-9][0-9]|2100)-(0[1-9]|1[0-2])$"
+    )
     rows: list[WriteRow] = Field(min_length=1)
 
 

@@ -114,3 +114,13 @@ def token_revoke(request, pk):
         raise
     messages.success(request, _("Nøglen %(prefix)s… er tilbagekaldt.") % {"prefix": token.prefix})
     return redirect("api_pages:tokens")
+
+
+def api_not_found(request, rest=""):
+    """Any other address under /api/v1/: a problem document, as every API answer, not the HTML 404 page."""
+    from .problems import Problem, Text
+    from .problems import response as problem_response
+
+    return problem_response(
+        request, Problem("not-found", detail=Text("Adressen findes ikke i API'et.", "No such API address."))
+    )

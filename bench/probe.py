@@ -9,6 +9,7 @@
     python -m bench.probe export                # the hospital-wide status export (xlsx) of every department
     python -m bench.probe profile-status        # cProfile of the status function, top entries as text
     python -m bench.probe profile-page dashboard  # cProfile of one request to a page through the test client
+    python -m bench.probe api-feed --rows 1000  # a write token and the body of one API request writing 1,000 values
     python -m bench.probe status-changes        # the status function warm, after one value changed, and cold (ms)
     python -m bench.probe status-hospital       # the status page filtered to one hospital: queries and ms
 
@@ -47,6 +48,8 @@ def main(argv=None) -> int:
     export = sub.add_parser("export")
     export.add_argument("--format", default="xlsx")
     sub.add_parser("queue")
+    feed = sub.add_parser("api-feed")
+    feed.add_argument("--rows", type=int, default=1000)
     profile = sub.add_parser("profile-status")
     profile.add_argument("--top", type=int, default=25)
     profile_page = sub.add_parser("profile-page")
@@ -98,6 +101,8 @@ def main(argv=None) -> int:
             result = scenarios.export_region(args.format)
         else:
             result = {"queue": scenarios.reports_queue()}
+    elif args.command == "api-feed":
+        result = scenarios.api_feed(rows=args.rows)
     elif args.command == "status-changes":
         result = scenarios.status_after_changes(runs=args.runs, cold_runs=args.cold_runs)
     elif args.command == "status-hospital":

@@ -47,6 +47,7 @@ KEYS = [
     "report_batch_s",
     "export_region_s",
     "js_gzip_bytes",
+    "api_write_1000_ms",
 ]
 LOAD_PAGES = ["floor", "dashboard", "status", "entry_page", "entry_save"]
 BUDGETS = {  # issue 17's region budgets
@@ -297,6 +298,37 @@ class Bench:
                 os.killpg(worker.pid, signal.SIGKILL)
                 worker.wait()
 
+    # --- the Web API --------------------------------------------------------------------------------------------
+    def api_write(self, database: str, *, rows: int) -> dict:
+        """One request writing `rows` values of the current month through /api/v1/values (the integration's token),
+        timed end to end over loopback; then the same request again (a re-run: every value unchanged)."""
+        feed = self.probe(database, "api-feed", "--rows", str(rows))
+        session = load.Session(self.host, self.port)
+        request = load.Request(
+            "POST",
+            "/api/v1/values",
+            body=feed["body"].encode(),
+            headers={"Authorization": f"Bearer {feed['token']}", "Content-Type": "application/json"},
+        )
+        timings, answers = [], []
+        for _attempt in range(2):
+            started = time.perf_counter()
+            status, body, _headers = session.request(request)
+            timings.append(round(1000 * (time.perf_counter() - started), 1))
+            answer = json.loads(body) if body else {}
+            answers.append({"status": status, **{k: answer.get(k) for k in ("created", "updated", "unchanged")}})
+            if status != 200:
+                answers[-1]["problem"] = answer.get("title_en") or body[:300].decode(errors="replace")
+                break
+        return {
+            "rows": len(json.loads(feed["body"])["rows"]),
+            "month": feed["month"],
+            "first_ms": timings[0],
+            "rerun_ms": timings[1] if len(timings) > 1 else None,
+            "answers": answers,
+            "bytes": len(request.body),
+        }
+
     # --- load --------------------------------------------------------------------------------------------------
     def load_test(self, plan: list[dict]) -> tuple[dict[str, load.LoadResult], dict]:
         sessions = {}
@@ -365,8 +397,16 @@ class Bench:
         self.start_server(main_db)
         try:
             loads, js = self.load_test(plans["demo" if quick else "region"])
+            if not self.args.skip_api:
+                detail["api_write"] = self.api_write(main_db, rows=self.args.api_rows)
+                log(f"API write of {self.args.api_rows} values: {detail['api_write']}")
         finally:
             self.stop_server()
+        if detail.get("api_write"):
+            results["api_write_1000_ms"] = detail["api_write"]["first_ms"]
+            floor_p50 = loads["floor"].summary()["p50_ms"] if "floor" in loads else None
+            detail["api_write"]["floor_p50_ms"] = floor_p50
+            detail["api_write"]["x_floor"] = round(detail["api_write"]["first_ms"] / floor_p50) if floor_p50 else None
         for name in LOAD_PAGES:
             results[f"{name}_rps"] = round(loads[name].rps, 1) if name in loads else None
         results["js_gzip_bytes"] = js.get("total")
@@ -524,6 +564,13 @@ def table(results: dict, detail: dict) -> str:
         if key == "report_batch_s" and value is not None:
             budget = f" (budget ≤ {REPORT_BATCH_BUDGET_S} s: {'ok' if value <= REPORT_BATCH_BUDGET_S else 'MISSED'})"
         lines.append(f"{label}: {'–' if value is None else f'{value} s'}{budget}")
+    api = detail.get("api_write")
+    if api:
+        lines.append(
+            f"API write, {api['rows']} values in one request: {api['first_ms']} ms "
+            f"(re-run, all unchanged: {api['rerun_ms']} ms; {api.get('x_floor')} × the floor's p50 of "
+            f"{api.get('floor_p50_ms')} ms)"
+        )
     if detail.get("errors"):
         lines.append("errors: " + "; ".join(f"{k}: {v}" for k, v in detail["errors"].items()))
     return "\n".join(lines)
@@ -562,6 +609,8 @@ def main(argv=None) -> int:
     parser.add_argument("--report-workers", type=int, default=2, help="Celery worker processes for the batch")
     parser.add_argument("--report-timeout", type=float, default=3600, help="seconds to wait for the batch")
     parser.add_argument("--skip-reports", action="store_true", help="leave out the report figures (faster)")
+    parser.add_argument("--skip-api", action="store_true", help="leave out the API write figure")
+    parser.add_argument("--api-rows", type=int, default=1000, help="values in the timed API write (default 1000)")
     parser.add_argument("--output", default=str(RESULTS))
     args = parser.parse_args(argv)
     args.seconds = args.seconds or (4 if args.quick else 20)

@@ -365,6 +365,59 @@ def reports_queue() -> str:
     return getattr(settings, "VAELGKLOGT_REPORTS_QUEUE", "celery")
 
 
+# --- the Web API (issue 15): one request writing a month of values --------------------------------------------------
+
+
+def api_feed(rows: int = 1000) -> dict:
+    """An integration for every department (made once) and a fresh write token, and the body of one request writing
+    `rows` values of the current month across the region: each cell's stored version is sent, so the request
+    overwrites what the seed wrote, as a data-warehouse job correcting a month would. Returns token and body."""
+    import json
+
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    from api.tokens import integration_create, token_create
+    from measurements.models import Measure, Measurement, Unit
+    from measurements.periods import measure_slots
+
+    user = get_user_model().objects.filter(username="bench-dwh").first()
+    if user is None:
+        user = integration_create(
+            username="bench-dwh", description="Benchmark feed", departments=Department.objects.all(), by=None
+        )
+    _token, raw = token_create(owner=user, scope="write", name="bench", days=1, by=None)
+    month = timezone.localdate().replace(day=1)
+    measures = (
+        Measure.objects.filter(Q(start_month__isnull=True) | Q(start_month__lte=month))
+        .filter(Q(end_month__isnull=True) | Q(end_month__gte=month))
+        .select_related("initiative")
+        .prefetch_related("initiative__sections")
+        .order_by("pk")
+    )
+    # A value a person wrote needs its version to be overwritten; one the feed wrote last does not (a re-run).
+    versions = {
+        (v.measure_id, v.section_id): v.version
+        for v in Measurement.objects.filter(month=month).exclude(entered_by=user).only("pk", "version")
+    }
+    body_rows = []
+    for measure in measures:
+        if measure.initiative.year > month.year:
+            continue
+        for section in measure_slots(measure):
+            row = {"measure": measure.code, "section": section.code if section else None, "numerator": 7}
+            row["denominator"] = None if measure.unit == Unit.COUNT else 40
+            version = versions.get((measure.pk, getattr(section, "pk", None)))
+            if version is not None:
+                row["version"] = version
+            body_rows.append(row)
+            if len(body_rows) == rows:
+                break
+        if len(body_rows) == rows:
+            break
+    return {"token": raw, "month": f"{month:%Y-%m}", "body": json.dumps({"month": f"{month:%Y-%m}", "rows": body_rows})}
+
+
 # --- national scale (issue 17) ---------------------------------------------------------------------------------
 
 

@@ -22,7 +22,7 @@ from django.core.cache import cache
 from measurements.models import Measure
 
 #: Bump when what a chart contains changes (a new trace, another sentence): old entries are then never read.
-VERSION = 2
+VERSION = 3  # 3: with the data table behind each chart (issue 16)
 TIMEOUT_SECONDS = 24 * 3600
 
 
@@ -59,6 +59,7 @@ def _light(chart):
     latest = chart.latest
     light = dataclasses.replace(chart, points=[latest] if latest else [], result=None)
     light.figure_json  # noqa: B018 - computed now, so it is pickled with the chart
+    light.__dict__["table"] = chart.table  # the data table needs every point: made from the full chart
     return light
 
 

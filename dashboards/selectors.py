@@ -10,7 +10,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch
-from django.template.defaultfilters import floatformat
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -29,15 +28,8 @@ RECENT_ACTIONS = 8
 
 
 def format_value(measure, value: float | None) -> str:
-    """A value in the measure's display unit as Danish text: "23,5 %", "4,12 pr. 1.000", "45"."""
-    if value is None:
-        return "–"
-    if measure.unit == Unit.PROPORTION:
-        return f"{floatformat(value, 1)} %"
-    if measure.unit == Unit.RATE:
-        suffix = f" {charts.rate_suffix(measure)}" if measure.rate_per > 1 else ""
-        return f"{floatformat(value, 2)}{suffix}"
-    return floatformat(value, 0)
+    """A value in the measure's display unit as Danish text (`measurements.charts.format_value`)."""
+    return charts.format_value(measure, value)
 
 
 @dataclass(frozen=True)
@@ -59,7 +51,11 @@ class MeasureCard:
     @property
     def latest_text(self) -> str:
         latest = self.chart.latest
-        return format_value(self.measure, latest.value if latest else None)
+        text = format_value(self.measure, latest.value if latest else None)
+        if latest and self.measure.unit == Unit.EVENTS:  # the newest event: the time or opportunities before it
+            template = _("%(n)s dage siden forrige hændelse") if self.chart.kind == "t" else _("%(n)s muligheder")
+            return template % {"n": text}
+        return text
 
     @property
     def target_text(self) -> str:

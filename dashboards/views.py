@@ -1,5 +1,7 @@
 """The start page, the department dashboard and its ward board, a measure's chart card, and the hospital status."""
 
+from urllib.parse import urlsplit
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -113,7 +115,10 @@ def measure_chart(request, pk):
     )
     card = queries.single_measure_card(measure, today=timezone.localdate(), kind=request.GET.get("kind"))
     template = "dashboards/measure_chart.html#card" if request.htmx else "dashboards/measure_chart.html"
-    return render(request, template, {"card": card, "measure": measure})
+    # On its own page the card's heading follows the page's h1; on the dashboard it follows an initiative's h3.
+    on_own_page = not request.htmx or urlsplit(request.htmx.current_url_abs_path or "").path == request.path
+    context = {"card": card, "measure": measure, "card_heading": 2 if on_own_page else 4}
+    return render(request, template, context)
 
 
 @login_required

@@ -260,6 +260,9 @@ class MeasureSpec:
     # opportunities (procedures) per month for rare events
     rate_per: int = 1
     gaps: tuple[int, ...] = ()
+    #: Month-to-month variation of the level beyond the binomial (relative SD): overdispersion, as in hospital-wide
+    #: proportions with large denominators (Laney 2002).
+    spread: float = 0.0
 
 
 # department code, recommendation key, status, sections, national goals, measures, action (months before end, text)
@@ -380,7 +383,8 @@ INITIATIVES = [
                 12,
                 False,
                 0.13,
-                size=260,
+                size=2600,  # hospital-wide: denominators in the thousands, overdispersed (the page suggests P′)
+                spread=0.12,
             ),
         ],
         (5, "Daglig tavlegennemgang af blodprøvebestillinger"),

@@ -270,11 +270,13 @@ FIRST_DEMO_MEASURE = "ORT-KAT-01"
 
 
 def _decisions(measure, months, *, action, shift_month, by) -> None:
-    """What a team decides about its charts (issue 12), once: a split after the month of the tiltag, and on the
-    first demo measure an excluded month with its reason and a few point notes. Through `measurements.phases`."""
+    """What a team decides about its charts (issue 12), once: the orthopaedic team splits its charts after the month
+    of its tiltag (13 months ago: enough points after it), and on the first demo measure excludes a month with its
+    reason and writes a few point notes. Through `measurements.phases`."""
     if measure.chart_revision:
         return  # already decided on an earlier run
-    if shift_month is not None and add_months(shift_month, -1) in months[:-1]:
+    ort = measure.code.startswith("ORT-")
+    if ort and shift_month is not None and add_months(shift_month, -1) in months[:-1]:
         phase_add(
             measure=measure,
             kind=ChartPhase.Kind.SPLIT,
@@ -455,6 +457,8 @@ def _values(spec: MeasureSpec, months: list[dt.date], shift_month: dt.date | Non
             continue
         if spec.unit == Unit.PROPORTION:
             n = max(5, round(rng.gauss(spec.size, spec.size * 0.12)))
+            if spec.spread:
+                level = min(0.95, max(0.01, level * (1 + rng.gauss(0, spec.spread))))
             yield month, sum(rng.random() < level for _ in range(n)), n
         elif spec.unit == Unit.RATE:
             exposure = max(10, round(rng.gauss(spec.size, spec.size * 0.08)))

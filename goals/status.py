@@ -37,7 +37,7 @@ from measurements.charts import Signal
 from measurements.models import Measure
 from measurements.periods import Completeness, PresentOfExpected, completeness_for, measure_months
 from measurements.phases import phases_for
-from measurements.series import latest_present, monthly_series, monthly_totals
+from measurements.series import events_by_measure, latest_present, monthly_series, monthly_totals
 
 MIN_SELECTIONS = 1
 MAX_SELECTIONS = 2
@@ -448,11 +448,18 @@ def _compute_statuses(missing: list[_Facts], *, today: dt.date) -> dict[int, dic
     measures = [f.measure() for f in missing]  # what the series and the analysis read, without a query
     completeness = completeness_for(measures_qs, today=today)
     totals = monthly_totals(measures_qs)
+    events = events_by_measure(measures)  # no query unless a measure records rare events
     phases = phases_for(measure.pk for measure in measures)
     payloads = {}
     for measure in measures:
-        points = monthly_series(measure, months=measure_months(measure, today=today), values=totals.get(measure.pk, ()))
-        result = charts.analyse(measure, points, phases=phases[measure.pk])
+        months = measure_months(measure, today=today)
+        points = monthly_series(measure, months=months, values=totals.get(measure.pk, ()))
+        chart_points = (
+            charts.chart_points(measure, months=months, values=None, events=events[measure.pk])
+            if measure.pk in events
+            else points
+        )
+        result = charts.analyse(measure, chart_points, phases=phases[measure.pk])
         signal = charts.signal_of(measure, result)
         latest = latest_present(points)
         done = completeness[measure.pk]

@@ -24,11 +24,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.template.defaultfilters import floatformat
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from core.months import format_month
+from core.months import format_month, month_range
 
 from . import spc
 from .models import ChartKind, Measure, Unit
@@ -105,6 +106,10 @@ def unit_kinds(measure) -> tuple[str, ...]:
     if measure.unit == Unit.EVENTS and measure.per_section:
         return ("t",)
     return kinds_for_unit(measure.unit)
+
+
+def is_event_chart(measure) -> bool:
+    return measure.unit == Unit.EVENTS
 
 
 def higher_is_better(measure) -> bool:
@@ -481,9 +486,98 @@ class MeasureChart:
     def improvement(self) -> bool:
         return self.direction == spc.IMPROVEMENT
 
+    @functools.cached_property
+    def table(self) -> ChartTable:
+        """The numbers behind the chart, for the data table screen readers (and anyone) can read."""
+        return chart_table(self.measure, points=self.points, result=self.result)
+
     @property
     def deterioration(self) -> bool:
         return self.direction == spc.DETERIORATION
+
+
+def format_value(measure, value: float | None) -> str:
+    """A value in the measure's display unit as Danish text: "23,5 %", "4,12 pr. 1.000", "45", a mean "52,4"."""
+    if value is None:
+        return "–"
+    if measure.unit == Unit.PROPORTION:
+        return f"{floatformat(value, 1)} %"
+    if measure.unit == Unit.RATE:
+        suffix = f" {rate_suffix(measure)}" if measure.rate_per > 1 else ""
+        return f"{floatformat(value, 2)}{suffix}"
+    if measure.unit == Unit.MEAN:
+        return floatformat(value, 1)
+    return floatformat(value, 0)
+
+
+@dataclass(frozen=True)
+class ChartTableRow:
+    label: str  # the month ("januar 2026"), or the event's date ("15.12.2026") on a T/G chart
+    value: str
+    counts: str  # "12 af 80", "3 hændelser / 1.000", "n = 14"; empty for counts and events
+    centre: str
+    lower: str
+    upper: str
+    note: str  # "Ikke-tilfældig variation", "Udeladt af analysen", "Ingen data" or empty
+
+
+@dataclass(frozen=True)
+class ChartTable:
+    label_heading: str  # "Måned" or "Hændelse"
+    value_heading: str  # "Værdi", or what a T/G chart's value counts
+    centre_label: str  # "Median" (run chart) or "Centerlinje"
+    has_counts: bool
+    has_limits: bool
+    rows: list[ChartTableRow]
+
+
+def chart_table(measure, *, points: Sequence[SeriesPoint], result: spc.ChartResult) -> ChartTable:
+    """One row per charted month (or event): value, counts behind it, centre line, limits and what the rules found."""
+    marked = set(signal_indexes(result))
+    events = measure.unit == Unit.EVENTS
+    template = {
+        Unit.PROPORTION: _("%(num)s af %(den)s"),
+        Unit.RATE: _("%(num)s hændelser / %(den)s"),
+        Unit.MEAN: _("n = %(num)s"),
+    }.get(measure.unit, "")
+    rows = []
+    for index, (point, drawn) in enumerate(zip(points, result.points, strict=True)):
+        if not point.present:
+            note = _("Ingen data")
+        elif drawn.excluded:
+            note = _("Udeladt af analysen")
+        elif index in marked:
+            note = _("Ikke-tilfældig variation")
+        else:
+            note = ""
+        counts = ""
+        if template and point.present:
+            counts = template % {"num": _thousands(point.numerator), "den": _thousands(point.denominator or 0)}
+        rows.append(
+            ChartTableRow(
+                label=date_format(point.month, "d.m.Y") if events else format_month(point.month, "F Y"),
+                value=format_value(measure, drawn.y) if point.present else "–",
+                counts=counts,
+                centre=format_value(measure, drawn.cl),
+                lower=format_value(measure, drawn.lcl),
+                upper=format_value(measure, drawn.ucl),
+                note=note,
+            )
+        )
+    if events:
+        value_heading = (
+            _("Dage siden forrige hændelse") if result.kind == "t" else _("Muligheder siden forrige hændelse")
+        )
+    else:
+        value_heading = _("Værdi")
+    return ChartTable(
+        label_heading=_("Hændelse") if events else _("Måned"),
+        value_heading=value_heading,
+        centre_label=_("Median") if result.kind == "run" else _("Centerlinje"),
+        has_counts=bool(template),
+        has_limits=any(p.ucl is not None for p in result.points),
+        rows=rows,
+    )
 
 
 def chart_for_measure(
@@ -536,6 +630,22 @@ def chart_for_measure(
         phases=phases,
         provisional=extra,
     )
+
+
+def chart_points(
+    measure,
+    *,
+    months: Sequence[dt.date],
+    values: Iterable | None,
+    events: Iterable | None = None,
+    kind: str | None = None,
+) -> list[SeriesPoint]:
+    """What a chart of `kind` plots for the measure: its monthly series, or for a rare-event measure one point per
+    event (`event_series`). Every caller that analyses a measure (pages, status, reports) goes through here."""
+    kind = kind or default_kind(measure)
+    if measure.unit == Unit.EVENTS:
+        return event_series(measure, months=months, events=events, kind=kind)
+    return monthly_series(measure, months=months, values=values)
 
 
 def event_series(measure, *, months: Sequence[dt.date], events: Iterable | None, kind: str) -> list[SeriesPoint]:
@@ -708,6 +818,12 @@ def build_figure(
     is_run = result.kind == "run"
     runs_signal = result.runs_signal
     fig = _Figure()
+    # Rare events are drawn at their dates: the axis still counts months.
+    tick_months = (
+        month_range(months[0].replace(day=1), months[-1].replace(day=1))
+        if is_event_chart(measure) and months
+        else months
+    )
 
     # Centre line (median for run charts), red and dashed when the runs analysis signals (as qicharts2 draws it).
     fig.add_trace(
@@ -882,8 +998,8 @@ def build_figure(
         xaxis={
             "type": "date",
             "tickmode": "array",
-            "tickvals": _every_kth(x),
-            "ticktext": [tick_label(m) for m in _every_kth(months)],
+            "tickvals": [m.isoformat() for m in _every_kth(tick_months)],
+            "ticktext": [tick_label(m) for m in _every_kth(tick_months)],
             "showgrid": False,
             "automargin": True,
             "linecolor": "#d8dde6",

@@ -29,6 +29,7 @@ from .models import (
     QuarterApproval,
     ReopenRequest,
     ValueCheck,
+    value_text,
 )
 from .periods import measure_months, measure_slots, quarter_months, quarter_of
 
@@ -199,7 +200,7 @@ def quarter_stamp(department_id: int, quarter: str) -> int:
 def changes_after_approval(approval: QuarterApproval) -> list:
     """The history rows of the quarter's values saved after the approval, oldest first."""
     months = quarter_months(approval.quarter)
-    return list(
+    records = list(
         Measurement.history.filter(
             measure__initiative__department_id=approval.department_id,
             month__in=months,
@@ -208,6 +209,9 @@ def changes_after_approval(approval: QuarterApproval) -> list:
         .select_related("history_user", "measure", "section")
         .order_by("history_date", "history_id")
     )
+    for record in records:
+        record.value_text = value_text(record)  # in words, for every unit ("n = 24, gns. 31,5 (SD 4,2)")
+    return records
 
 
 # --- questioned and flagged values ----------------------------------------------------------------------------------

@@ -208,6 +208,12 @@ def _clean(*, initiative: Initiative, measure: Measure | None, definition: Measu
         errors["unit"] = _("Vælg en enhed.")
     if direction not in Measure.Direction.values:
         errors["direction"] = _("Vælg, om lavere eller højere er bedre.")
+    elif unit == Unit.EVENTS and direction != Measure.Direction.HIGHER:
+        # T and G charts show the time or opportunities *between* adverse events: more between is always better.
+        errors["direction"] = _(
+            "For sjældne hændelser er længere tid (eller flere muligheder) mellem hændelserne altid bedre: "
+            "vælg »Højere er bedre«."
+        )
     if not numerator_definition.strip():
         errors["numerator_definition"] = _("Beskriv, hvad der tælles med i tælleren.")
     if unit in (Unit.PROPORTION, Unit.RATE) and not denominator_definition.strip():

@@ -211,6 +211,21 @@ def monthly_totals(measures) -> dict[int, list[tuple]]:
     return totals
 
 
+def events_by_measure(measures) -> dict[int, list[tuple[dt.date, int | None]]]:
+    """Per rare-event measure id: its events as ``(date, opportunities)``, oldest first, in one query; no query at
+    all when none of `measures` (model objects) is a rare-event measure, so pages without them keep their counts."""
+    from .models import RareEvent
+
+    ids = [measure.pk for measure in measures if measure.unit == Unit.EVENTS]
+    found: dict[int, list[tuple[dt.date, int | None]]] = {pk: [] for pk in ids}
+    if not ids:
+        return found
+    rows = RareEvent.objects.filter(measure_id__in=ids).order_by("measure_id", "date", "id")
+    for measure_id, date, opportunities in rows.values_list("measure_id", "date", "opportunities"):
+        found[measure_id].append((date, opportunities))
+    return found
+
+
 class EventPoint(NamedTuple):
     """One rare event on a T or G chart: the days since the department's previous event (``days``; ``None`` for
     the first event charted) and the opportunities recorded since the previous event (``opportunities``)."""

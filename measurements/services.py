@@ -444,9 +444,7 @@ class MeasurementConflict(Exception):
     def stored_text(self) -> str:
         if self.current is None:
             return ""
-        if self.current.denominator is None:
-            return str(self.current.numerator)
-        return f"{self.current.numerator}/{self.current.denominator}"
+        return self.current.value_text
 
     @property
     def message(self) -> str:
@@ -489,11 +487,30 @@ def _conflict(measure, section, month) -> MeasurementConflict:
     return MeasurementConflict(current=None, by_name=_user_name(deletion.history_user), at=deletion.history_date)
 
 
-def _write(clean: Clean, *, expected_version: int | None, by, source: str = "") -> Recorded:
-    """Write one checked value inside the caller's transaction; raise MeasurementConflict on a stale version."""
+_UNREAD = object()
+
+
+def _stored_many(cleaned: list[Clean]) -> dict[tuple, Measurement]:
+    """The values stored now for a batch's cells, in one query: (measure id, section id, month) → value."""
+    if not cleaned:
+        return {}
+    rows = Measurement.objects.filter(
+        measure_id__in={clean.measure.pk for clean in cleaned}, month__in={clean.month for clean in cleaned}
+    ).order_by()
+    return {(row.measure_id, row.section_id, row.month): row for row in rows}
+
+
+def _write(
+    clean: Clean, *, expected_version: int | None, by, source: str = "", current=_UNREAD, batch=None
+) -> Recorded:
+    """Write one checked value inside the caller's transaction; raise MeasurementConflict on a stale version.
+
+    `current`: the value stored now, when the caller has read it already (`_stored_many`; None: no value)."""
     measure, section, month = clean.measure, clean.section, clean.month
-    section_filter = {"section": section} if section is not None else {"section__isnull": True}
-    current = Measurement.objects.filter(measure=measure, month=month, **section_filter).first()
+    if current is _UNREAD:
+        section_filter = {"section": section} if section is not None else {"section__isnull": True}
+        # No ORDER BY: the model's ordering would join sections and departments to sort at most one row.
+        current = Measurement.objects.filter(measure=measure, month=month, **section_filter).order_by().first()
     now = timezone.now()
 
     if current is None:
@@ -578,14 +595,32 @@ def _write(clean: Clean, *, expected_version: int | None, by, source: str = "") 
     current.numerator, current.denominator, current.comment = clean.numerator, clean.denominator, clean.comment
     current.mean, current.sd = clean.mean, clean.sd
     current.unit, current.version, current.entered_by, current.entered_at = measure.unit, expected_version + 1, by, now
-    current._history_user = by
+    current._history_user, current._history_date, current._change_reason = by, now, source or None
+    if batch is not None:  # measurement_record_many writes the history rows and the touch once for the batch
+        batch.changed.append(current)
+        return Recorded(Outcome.UPDATED, current)
     Measurement.history.bulk_history_create(
-        [current], update=True, default_user=by, default_date=now, default_change_reason=source or None
+        [current], update=True, default_user=by, default_date=now, default_change_reason=None
     )
     # A conditional UPDATE sends no post_save: mark the measure's cached status stale here, in this transaction
     # (creates and deletes above go through save()/delete(), whose signals do it; see measurements.summary).
     summary.touch([measure.pk])
     return Recorded(Outcome.UPDATED, current)
+
+
+@dataclass
+class _Batch:
+    """Changed values of a batch whose history rows and summary touch are written together, in its transaction."""
+
+    changed: list = field(default_factory=list)
+
+    def flush(self, *, by) -> None:
+        if self.changed:
+            Measurement.history.bulk_history_create(
+                self.changed, update=True, default_user=by, default_change_reason=None
+            )
+            summary.touch(sorted({value.measure_id for value in self.changed}))
+            self.changed = []
 
 
 def _slot_events(clean: Clean):
@@ -743,16 +778,27 @@ def measurement_record_many(
     results, conflicts = {}, {}
     with transaction.atomic():
         _hold_departments({clean.measure.initiative.department_id for _entry, clean in cleaned})
+        stored = _stored_many([clean for _entry, clean in cleaned])
+        batch = _Batch()
         written = []
         for entry, clean in cleaned:
+            cell = (clean.measure.pk, getattr(clean.section, "pk", None), clean.month)
             try:
-                results[entry.key] = _write(clean, expected_version=entry.expected_version, by=by, source=source)
+                results[entry.key] = _write(
+                    clean,
+                    expected_version=entry.expected_version,
+                    by=by,
+                    source=source,
+                    current=stored.get(cell),
+                    batch=batch,
+                )
             except MeasurementConflict as conflict:
                 conflicts[entry.key] = conflict
             else:
                 written.append((clean, results[entry.key]))
         if conflicts:
             raise NotSaved(conflicts=conflicts)  # leaving the block rolls back what was written
+        batch.flush(by=by)
         _after_write(written, by=by)
     return results
 

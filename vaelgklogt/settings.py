@@ -93,6 +93,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "departments.context_processors.navigation",
                 "departments.oidc.sso_context",  # trust (issue 6): SSO button on the login page
+                "vaelgklogt.accessibility.statement_link",  # issue 16: the footer's accessibility statement
             ],
         },
     }
@@ -328,6 +329,15 @@ VAELGKLOGT_API_RATE_PER_MINUTE = env_int("VAELGKLOGT_API_RATE_PER_MINUTE", 120)
 VAELGKLOGT_API_MAX_BODY_BYTES = env_int("VAELGKLOGT_API_MAX_BODY_BYTES", 1024 * 1024)
 VAELGKLOGT_API_MAX_ROWS = env_int("VAELGKLOGT_API_MAX_ROWS", 5000)
 VAELGKLOGT_API_CSV_MAX_ROWS = env_int("VAELGKLOGT_API_CSV_MAX_ROWS", 200_000)
+# The accessibility statement every page's footer links to (issue 16). Empty: our own page /tilgaengelighed/. Set it
+# to the statement published in Digitaliseringsstyrelsen's WAS-tool (https://was.digst.dk/…) once it is there.
+ACCESSIBILITY_STATEMENT_URL = env_str("ACCESSIBILITY_STATEMENT_URL").strip()
+if ACCESSIBILITY_STATEMENT_URL and not ACCESSIBILITY_STATEMENT_URL.startswith(("https://", "http://", "/")):
+    raise ImproperlyConfigured(
+        f"ACCESSIBILITY_STATEMENT_URL must be an http(s) address or a path, not {ACCESSIBILITY_STATEMENT_URL!r}"
+    )
+# Where users report an accessibility problem (shown in our own statement). Empty: the statement names KDK only.
+ACCESSIBILITY_CONTACT_EMAIL = env_str("ACCESSIBILITY_CONTACT_EMAIL").strip()
 
 # Reports (reports/services.py, reports/schedules.py): the queue report jobs go to, when a running job counts as
 # lost, and the celery beat calendar. Days are read once at start-up; restart beat after changing them.

@@ -3,9 +3,10 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from api import views as api_views
 from api.api import api
 
-from . import bench_views, health
+from . import accessibility, bench_views, health
 
 admin.site.site_header = _("Vælg Klogt – administration")
 admin.site.site_title = _("Vælg Klogt")
@@ -16,6 +17,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("tilgaengelighed/", accessibility.statement, name="accessibility_statement"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("measurements.urls")),
     path("admin/", admin.site.urls),
@@ -26,6 +28,7 @@ urlpatterns = [
     path("vaelg-klogt/", include("initiatives.urls")),
     path("rapporter/", include("reports.urls")),
     path("api/v1/", api.urls),
+    path("api/v1/<path:rest>", api_views.api_not_found, name="api_not_found"),
     path("api-noegler/", include("api.urls")),
     path("", include("dashboards.urls")),
 ]

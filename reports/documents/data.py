@@ -18,6 +18,7 @@ from measurements.charts import MeasureChart, chart_for_measure
 from measurements.models import Measure, Measurement, Unit
 from measurements.periods import Completeness, completeness_for, measure_months
 from measurements.phases import phases_for
+from measurements.series import events_by_measure, monthly_series
 
 #: Outcome measures first, then process, then balancing measures (as the team reads them).
 _KIND_ORDER = Case(
@@ -81,6 +82,18 @@ class InitiativeSection:
         return ranked[0] if ranked else None
 
 
+def _quarter_points(measure, chart: MeasureChart, quarter: Quarter | None, *, as_of: dt.date) -> list:
+    """The quarter's months of the measure. A rare-event chart has a point per event, so its table shows the
+    months' numbers of events instead (from the prefetched values, no query)."""
+    if quarter is None:
+        return []
+    if measure.unit == Unit.EVENTS:
+        due = set(measure_months(measure, today=as_of))
+        months = [month for month in quarter.months if month in due]
+        return monthly_series(measure, months=months, values=measure.measurements.all())
+    return [p for p in chart.points if p.month in quarter.months]
+
+
 def initiative_sections(initiatives, *, as_of: dt.date, quarter: Quarter | None = None) -> list[InitiativeSection]:
     """One section per initiative (in the given order) with its measures' charts up to the last month before
     `as_of`, in a fixed number of queries whatever the number of initiatives and measures."""
@@ -88,7 +101,7 @@ def initiative_sections(initiatives, *, as_of: dt.date, quarter: Quarter | None 
     if not order:
         return []
     values = Measurement.objects.filter(month__lt=as_of.replace(day=1)).only(
-        "id", "measure_id", "section_id", "month", "numerator", "denominator"
+        "id", "measure_id", "section_id", "month", "numerator", "denominator", "mean", "sd"
     )
     loaded = {
         initiative.pk: initiative
@@ -108,6 +121,8 @@ def initiative_sections(initiatives, *, as_of: dt.date, quarter: Quarter | None 
     }
     completeness = completeness_for(Measure.objects.filter(initiative__in=order), today=as_of)
     phases = phases_for(measure.pk for initiative in loaded.values() for measure in initiative.measures.all())
+    # rare-event measures' dates: one query, and none when no measure records rare events
+    events = events_by_measure([m for initiative in loaded.values() for m in initiative.measures.all()])
     sections = []
     for pk in order:
         initiative = loaded[pk]
@@ -120,13 +135,14 @@ def initiative_sections(initiatives, *, as_of: dt.date, quarter: Quarter | None 
                 values=measure.measurements.all(),
                 actions=actions,
                 phases=phases[measure.pk],
+                events=events.get(measure.pk),
             )
             measures.append(
                 MeasureSection(
                     measure=measure,
                     chart=chart,
                     completeness=completeness.get(measure.pk),
-                    quarter_points=[p for p in chart.points if quarter and p.month in quarter.months],
+                    quarter_points=_quarter_points(measure, chart, quarter, as_of=as_of),
                 )
             )
         sections.append(

@@ -164,7 +164,7 @@ def _summary(prs, ctx) -> None:
     rows = [(entry["row"].department.name, m) for entry in ctx["departments"] for m in entry["section"].measures]
     footer = f"{ctx['quarter'].label} · {_('Data til og med')} {ctx['data_until_label']} · {ctx['built_label']}"
     for start in range(0, max(len(rows), 1), SUMMARY_ROWS):
-        slide = prs.slides.add_slide(prs.slide_layouts[6])
+        slide = _slide(prs)
         _header(slide, _("Variation og målopfyldelse"), _("Hver målings seneste fase (Making Data Count)"), footer)
         chunk = rows[start : start + SUMMARY_ROWS]
         if not chunk:

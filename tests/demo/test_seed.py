@@ -67,3 +67,23 @@ def test_seed_demo_writes_through_the_domain_services():
         "implemented",
         "anchored",
     ]
+
+
+@pytest.mark.django_db
+def test_seed_demo_shows_every_chart_kind_phases_notes_and_the_p_prime_suggestion():
+    from django.utils import timezone
+
+    from dashboards.selectors import single_measure_card
+    from measurements.models import ChartPhase, PointNote
+
+    call_command("seed_demo", stdout=StringIO())
+    today = timezone.localdate()
+    charts = {m.code: single_measure_card(m, today=today).chart for m in Measure.objects.all()}
+    kinds = {chart.kind for chart in charts.values()}
+    assert {"p", "u", "c", "xbar", "t"} <= kinds
+    assert any("Overvej et P′-kontroldiagram" in hint for hint in charts["MED-BLD-02"].hints)
+    assert ChartPhase.objects.filter(kind="split", reason__startswith="Tiltag:").exists()
+    excluded = ChartPhase.objects.get(kind="exclude")
+    assert excluded.reason and len(charts[excluded.measure.code].result.exclude) == 1
+    assert PointNote.objects.count() >= 2
+    assert len(charts["ORT-KAT-01"].result.parts) == 2

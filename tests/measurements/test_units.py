@@ -440,3 +440,114 @@ def test_import_refuses_bad_event_rows(events, sections, noegle):
     ]
     assert preview.skipped == 1  # a blank row (a template row left empty)
     assert not Measurement.objects.exists()
+
+
+# --- definitions ----------------------------------------------------------------------------------------------------
+
+
+def test_rare_event_measure_must_say_higher_is_better(initiative, leder):
+    from measurements import definitions
+    from measurements.models import Measure
+
+    with pytest.raises(ValidationError) as caught:
+        definitions.measure_create(
+            initiative=initiative,
+            definition=definitions.MeasureDefinition(
+                name="Genanlagt kateter", numerator_definition="Datoen for hver hændelse", unit=Unit.EVENTS
+            ),
+            by=leder,
+        )
+    assert "Højere er bedre" in caught.value.message_dict["direction"][0]
+    assert not Measure.objects.filter(name="Genanlagt kateter").exists()
+    measure = definitions.measure_create(
+        initiative=initiative,
+        definition=definitions.MeasureDefinition(
+            name="Genanlagt kateter",
+            numerator_definition="Datoen for hver hændelse",
+            unit=Unit.EVENTS,
+            direction="higher",
+        ),
+        by=leder,
+    )
+    expected_kinds = ("t",) if measure.per_section else ("t", "g")
+    assert (measure.unit, measure.direction, charts.kinds_for(measure)) == ("events", "higher", expected_kinds)
+
+
+# --- properties -----------------------------------------------------------------------------------------------------
+
+
+def test_pool_of_any_split_is_the_sd_of_the_whole():
+    """However the observations are split over sections, pooling gives the mean and SD of them all."""
+    import statistics
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=200, deadline=None)
+    @given(
+        st.lists(
+            st.lists(st.floats(min_value=0, max_value=1000, allow_nan=False), min_size=1, max_size=8),
+            min_size=1,
+            max_size=5,
+        )
+    )
+    def check(groups):
+        summaries = [(len(g), statistics.fmean(g), statistics.stdev(g) if len(g) > 1 else None) for g in groups]
+        n, m, s = pool(summaries)
+        raw = [x for g in groups for x in g]
+        assert n == len(raw)
+        assert m == pytest.approx(statistics.fmean(raw), rel=1e-9, abs=1e-9)
+        if len(raw) > 1:
+            assert s == pytest.approx(statistics.stdev(raw), rel=1e-6, abs=1e-6)
+        else:
+            assert s is None
+
+    check()
+
+
+def test_import_reads_an_xlsx_date_cell_as_one_event(events, sections, noegle):
+    import io
+
+    from openpyxl import Workbook
+
+    from measurements.imports import preview_import
+
+    workbook = Workbook()
+    workbook.active.append(["measure", "section", "month", "numerator", "events", "opportunities"])
+    workbook.active.append(["ORT-E", "s1", "2026-10", None, dt.datetime(2026, 10, 7), 55])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    preview = preview_import(data=buffer.getvalue(), by=noegle, today=TODAY)
+    assert preview.problems == []
+    assert [(row.numerator, row.events) for row in preview.rows] == [(1, ((dt.date(2026, 10, 7), 55),))]
+
+
+def test_stale_events_save_is_a_conflict_and_changes_nothing(events, sections, noegle, leder):
+    from measurements.services import MeasurementConflict
+
+    record(events, section=sections[0], events="3", by=noegle)
+    record(events, section=sections[0], events="3, 9", version=1, by=leder)
+    with pytest.raises(MeasurementConflict) as caught:
+        record(events, section=sections[0], events="3, 12", version=1, by=noegle)  # saw version 1: stale
+    assert "2 hændelser" in caught.value.message
+    assert sorted(RareEvent.objects.values_list("date", flat=True)) == [dt.date(2026, 10, 3), dt.date(2026, 10, 9)]
+
+
+def test_grid_htmx_save_returns_the_row_with_the_event_chart(client, department_events, noegle, _today):
+    client.force_login(noegle)
+    response = client.post(
+        f"/maalinger/{department_events.pk}/maaned/2026-10/",
+        {"e-0": "2, 16", "o-0": "120; 80"},
+        headers={"HX-Request": "true"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'value="2, 16"' in html and 'value="120, 80"' in html and "Gemt" in html
+    assert 'id="chart-panel"' in html and "T-kontroldiagram" in html
+    refused = client.post(
+        f"/maalinger/{department_events.pk}/maaned/2026-11/",
+        {"e-0": "2", "o-0": "1,5"},  # a comma separates numbers here: two numbers for one date
+        headers={"HX-Request": "true"},
+    )
+    assert "Skriv ét tal pr. dato (1 datoer, 2 tal), eller lad feltet være tomt." in refused.content.decode()
+    assert list(RareEvent.objects.values_list("date", flat=True)) == [dt.date(2026, 10, 2), dt.date(2026, 10, 16)]

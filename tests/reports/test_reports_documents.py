@@ -178,10 +178,11 @@ def test_inspiration_slides_put_each_title_in_the_layouts_title_placeholder(home
     built = build_documents(report, progress=no_progress, built_at=BUILT_AT)
 
     slides = list(Presentation(io.BytesIO(built.files["pptx"][1])).slides)
-    assert [slide.slide_layout.name for slide in slides] == ["Title Only"] * 3
+    # The overview, the variation and assurance summary (issue 12), then one slide per department.
+    assert [slide.slide_layout.name for slide in slides] == ["Title Only"] * 4
     titles = [slide.shapes.title.text for slide in slides]
-    assert titles[0] == "Inspirationsmøde 2"
-    assert sorted(titles[1:]) == sorted([home.name, away.name])
+    assert titles[:2] == ["Inspirationsmøde 2", "Variation og målopfyldelse"]
+    assert sorted(titles[2:]) == sorted([home.name, away.name])
     assert all(slide.shapes.title.is_placeholder for slide in slides)
 
 

@@ -179,6 +179,7 @@ MATRIX: dict[str, Entry] = {
     "logout": Entry(get=everyone(NOT_ALLOWED), post=everyone(LOGIN), page=False),
     "healthz": Entry(get=everyone(OK), page=False),
     "readyz": Entry(get=everyone(OK), page=False, note="probe; 503 when the database or broker is down"),
+    "accessibility_statement": Entry(get=everyone(OK), note="the footer's accessibility statement: open to everyone"),
     # trust: audit trail, single sign-on (off in the tests' settings: 404; test_oidc.py covers it switched on)
     "audit:list": Entry(get=_roles(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
     "audit:mine": Entry(get=signed_in(OK)),
@@ -357,6 +358,7 @@ MATRIX: dict[str, Entry] = {
     ),
     # Web API (issue 15): bearer tokens, each reaching what its owner may see; the OpenAPI document and its page
     # are public (no data)
+    "api_not_found": Entry(get=everyone(NOT_FOUND), page=False, kwargs=lambda c: {"rest": "no/such/thing"}),
     "api:api-root": Entry(get=everyone(NOT_FOUND), page=False, note="django-ninja's index: nothing there"),
     "api:openapi-json": Entry(get=everyone(OK), page=False),
     "api:openapi-view": Entry(get=everyone(OK), note="Swagger UI from our own static files"),

@@ -1,0 +1,1 @@
+from tests.initiatives.helpers import today, world  # noqa: F401  (fixtures)
