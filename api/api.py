@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db.models import Max, Min
 from django.http import FileResponse, Http404, HttpRequest, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -22,13 +23,14 @@ from ninja import Field, NinjaAPI, Path, Query, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from core.months import add_months, first_of_month
 from departments import audit
 from departments.access import ScopedNotFound, get_scoped_or_404, is_system_user
 from departments.models import Department, Section
 from goals.status import department_rows, visible_departments
 from initiatives.models import Initiative
 from measurements import charts
-from measurements.models import Measure, Measurement
+from measurements.models import Measure, Measurement, RareEvent, Unit
 from measurements.periods import measure_months, measure_slots
 from measurements.phases import phases_for
 from measurements.series import display_value, monthly_totals
@@ -420,7 +422,26 @@ def _values(user, filters: ValueFilter):
     return queryset
 
 
-def _value(v) -> dict:
+def _events_of(values) -> dict[tuple, list[tuple[dt.date, int | None]]]:
+    """The rare events of the given values (of event measures), by (measure, section, month): one query."""
+    wanted = {(v.measure_id, v.section_id, v.month) for v in values if v.unit == Unit.EVENTS}
+    if not wanted:
+        return {}
+    months = sorted({month for _m, _s, month in wanted})
+    found: dict[tuple, list] = {}
+    events = RareEvent.objects.filter(
+        measure_id__in={measure for measure, _s, _m in wanted},
+        date__gte=months[0],
+        date__lt=add_months(months[-1], 1),
+    ).order_by("date", "pk")
+    for measure, section, day, opportunities in events.values_list("measure_id", "section_id", "date", "opportunities"):
+        key = (measure, section, first_of_month(day))
+        if key in wanted:
+            found.setdefault(key, []).append((day, opportunities))
+    return found
+
+
+def _value(v, events=None) -> dict:
     return {
         "id": v.pk,
         "measure": v.measure_id,
@@ -432,6 +453,13 @@ def _value(v) -> dict:
         "numerator": v.numerator,
         "denominator": v.denominator,
         "comment": v.comment,
+        "mean": float(v.mean) if v.mean is not None else None,
+        "sd": float(v.sd) if v.sd is not None else None,
+        "events": (
+            [{"date": day, "opportunities": opportunities} for day, opportunities in events]
+            if v.unit == Unit.EVENTS and events is not None
+            else None
+        ),
         "version": v.version,
         "entered_by": v.entered_by.get_username() if v.entered_by_id else None,
         "entered_at": v.entered_at,
@@ -452,6 +480,10 @@ CSV_COLUMNS = (
     "comment",
     "version",
     "entered_at",
+    "mean",
+    "sd",
+    "events",
+    "event_opportunities",
 )
 
 
@@ -483,15 +515,38 @@ def _csv_response(request, queryset):
         "comment",
         "version",
         "entered_at",
+        "mean",
+        "sd",
+        "measure_id",
+        "section_id",
     )
     writer = csv.writer(_Echo())
 
     def lines():
         yield writer.writerow(CSV_COLUMNS)
-        for code, name, dept, section, month, num, den, unit, rate_per, comment, version, at in rows.iterator(
-            chunk_size=2000
-        ):
+        events = _csv_events(queryset)
+        for (
+            code,
+            name,
+            dept,
+            section,
+            month,
+            num,
+            den,
+            unit,
+            rate_per,
+            comment,
+            version,
+            at,
+            mean,
+            sd,
+            measure_id,
+            section_id,
+        ) in rows.iterator(chunk_size=2000):
             value = display_value(unit=unit, rate_per=rate_per, numerator=num, denominator=den)
+            if unit == Unit.MEAN and mean is not None:
+                value = float(mean)
+            month_events = events.get((measure_id, section_id, month), ()) if unit == Unit.EVENTS else ()
             yield writer.writerow(
                 (
                     code,
@@ -507,6 +562,12 @@ def _csv_response(request, queryset):
                     comment,
                     version,
                     at.isoformat(),
+                    "" if mean is None else f"{mean.normalize():f}",
+                    "" if sd is None else f"{sd.normalize():f}",
+                    ";".join(day.isoformat() for day, _o in month_events),
+                    ";".join("" if o is None else str(o) for _d, o in month_events)
+                    if any(o is not None for _d, o in month_events)
+                    else "",
                 )
             )
 
@@ -514,6 +575,24 @@ def _csv_response(request, queryset):
     answer = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     answer["Content-Disposition"] = 'attachment; filename="vaelgklogt-values.csv"'
     return answer
+
+
+def _csv_events(queryset) -> dict[tuple, list[tuple[dt.date, int | None]]]:
+    """The rare events of the filtered values' event measures, by (measure, section, month): one query, read as
+    the CSV starts (rare events are few: at most a handful a month per measure)."""
+    found: dict[tuple, list] = {}
+    cells = queryset.filter(unit=Unit.EVENTS).order_by()
+    if not cells.exists():
+        return found
+    bounds = cells.aggregate(first=Min("month"), last=Max("month"))
+    events = RareEvent.objects.filter(
+        measure_id__in=cells.values("measure_id"),
+        date__gte=bounds["first"],
+        date__lt=add_months(bounds["last"], 1),
+    ).order_by("date", "pk")
+    for measure, section, day, opportunities in events.values_list("measure_id", "section_id", "date", "opportunities"):
+        found.setdefault((measure, section, first_of_month(day)), []).append((day, opportunities))
+    return found
 
 
 def _wants_csv(request: HttpRequest, filters: ValueFilter) -> bool:
@@ -547,7 +626,12 @@ def values(request, filters: Query[ValueFilter]):
     if _wants_csv(request, filters):
         return _csv_response(request, queryset)
     queryset = queryset.select_related("measure__initiative", "section", "entered_by")
-    return _page(queryset, filters, _value)
+    page = _page(queryset, filters, lambda value: value)
+    events = _events_of(page["items"])
+    page["items"] = [
+        _value(value, events.get((value.measure_id, value.section_id, value.month), [])) for value in page["items"]
+    ]
+    return page
 
 
 @api.post(

@@ -3,9 +3,12 @@
 The API adds no rule of its own; it only says which version each row expects, so that a feed can be re-run:
 
 * a row with `version` expects exactly that version (as the grid does);
-* without `version`: no stored value → a new value; the same numbers and comment as stored → nothing to do; a value
-  this same user (the integration) wrote last → overwritten; a value a person wrote or changed → a conflict (the
-  service refuses it), so a person's correction is never overwritten silently.
+* without `version`: no stored value → a new value; the same numbers, comment, mean and SD and event dates as stored
+  → nothing to do; a value this same user (the integration) wrote last → overwritten; a value a person wrote or
+  changed → a conflict (the service refuses it), so a person's correction is never overwritten silently.
+
+Rows of *gennemsnit* measures carry `mean` and `sd` (the numerator is the number of observations), rows of *sjældne
+hændelser* measures `events` (dates) or `no_events`; a field that does not fit the measure's unit is the row's error.
 
 All or nothing: any error or conflict in any row writes no row (`measurement_record_many`). The answer carries each
 row's outcome and the data-quality questions the grid would show; a refusal carries every row's problem in Danish
@@ -16,16 +19,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import Counter
+from collections import Counter, defaultdict
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 
+from core.months import add_months
 from departments import audit
 from departments.models import Section
 from measurements.locking import Locks
-from measurements.models import Measure, Measurement, MonthReport, QuarterApproval, ValueCheck
+from measurements.models import Measure, Measurement, MonthReport, QuarterApproval, RareEvent, Unit, ValueCheck
 from measurements.periods import quarter_of
 from measurements.services import (
     SOURCE_API,
@@ -34,6 +39,8 @@ from measurements.services import (
     error_dict,
     measurement_check,
     measurement_record_many,
+    parse_decimal,
+    parse_events,
 )
 
 from .problems import Problem, Text
@@ -89,6 +96,132 @@ def _refused(request, kind: str, detail: str) -> None:
     request._vk_refusal_recorded = True
 
 
+def _unit_errors(index: int, row, measure) -> list[dict]:
+    """The row's fields that do not fit the measure's unit (mean/SD only for means, events only for rare events)."""
+    errors = []
+    unit_da, unit_en = _both(lambda: str(Unit(measure.unit).label))
+    if measure.unit != Unit.MEAN:
+        for name in ("mean", "sd"):
+            if getattr(row, name) is not None:
+                errors.append(
+                    _row_error(
+                        index,
+                        name,
+                        f"{name} hører kun til målinger af gennemsnit; målingens enhed er »{unit_da}«.",
+                        f"{name} belongs to mean measures only; the measure's unit is »{unit_en}«.",
+                    )
+                )
+    if measure.unit != Unit.EVENTS:
+        for name, given in (("events", row.events is not None), ("no_events", row.no_events)):
+            if given:
+                errors.append(
+                    _row_error(
+                        index,
+                        name,
+                        f"{name} hører kun til målinger af sjældne hændelser; målingens enhed er »{unit_da}«.",
+                        f"{name} belongs to rare-event measures only; the measure's unit is »{unit_en}«.",
+                    )
+                )
+        if "numerator" not in row.model_fields_set:
+            errors.append(
+                _row_error(
+                    index,
+                    "numerator",
+                    "numerator mangler (null sammen med en tom nævner sletter værdien).",
+                    "numerator is missing (null with a null denominator deletes the value).",
+                )
+            )
+        return errors
+    if row.no_events and row.events:
+        errors.append(
+            _row_error(
+                index,
+                "no_events",
+                "no_events: true kan ikke stå sammen med datoer i events.",
+                "no_events: true cannot go with dates in events.",
+            )
+        )
+    elif row.no_events and row.numerator not in (None, 0):
+        errors.append(
+            _row_error(
+                index,
+                "numerator",
+                "no_events: true betyder 0 hændelser; lad numerator være tom eller 0.",
+                "no_events: true means 0 events; leave numerator out or 0.",
+            )
+        )
+    elif not row.events and not row.no_events and "numerator" not in row.model_fields_set:
+        errors.append(
+            _row_error(
+                index,
+                "events",
+                "Skriv månedens hændelser i events, eller no_events: true for ingen hændelser.",
+                "Give the month's events in events, or no_events: true for no events.",
+            )
+        )
+    if row.events:
+        given = sum(event.opportunities is not None for event in row.events)
+        if given not in (0, len(row.events)):
+            errors.append(
+                _row_error(
+                    index,
+                    "events",
+                    "Skriv opportunities for hver hændelse eller for ingen.",
+                    "Give opportunities for every event or for none.",
+                )
+            )
+    return errors
+
+
+def _entry_fields(row, measure) -> dict:
+    """The row as the write service's Entry takes it (numerator, mean, sd, events, opportunities)."""
+    fields = {"numerator": row.numerator, "denominator": row.denominator}
+    if measure.unit == Unit.MEAN:
+        fields.update(mean=row.mean, sd=row.sd)
+    elif measure.unit == Unit.EVENTS:
+        if row.no_events:
+            fields["numerator"] = 0
+        if row.events:
+            fields["events"] = [event.date for event in row.events]
+            if any(event.opportunities is not None for event in row.events):
+                fields["opportunities"] = [event.opportunities for event in row.events]
+    return fields
+
+
+def _event_key(pair) -> tuple:
+    day, opportunities = pair
+    return (day, opportunities is not None, opportunities or 0)
+
+
+def _same_as_stored(stored, fields: dict, comment: str, stored_events, *, month, today) -> bool:
+    """Whether the row says what is stored: numbers and comment, and a mean's mean and SD or the event dates as the
+    write service would clean them (so a re-run is a no-op and a person's value is never taken for the feed's)."""
+    numerator = fields["numerator"]
+    events = ()
+    if fields.get("events"):
+        try:
+            events = parse_events(fields["events"], fields.get("opportunities"), month=month, today=today)
+        except ValidationError:
+            return False
+        numerator = len(events) if numerator is None else numerator
+    if (stored.numerator, stored.denominator, stored.comment) != (numerator, fields["denominator"], comment):
+        return False
+    mean = sd = None
+    if numerator and ("mean" in fields or "sd" in fields):
+        try:
+            mean = parse_decimal(fields.get("mean"), field_name="mean")
+            sd = parse_decimal(fields.get("sd"), field_name="sd") if numerator > 1 else None
+        except ValidationError:
+            return False
+    if (_decimal(stored.mean), _decimal(stored.sd)) != (mean, sd):
+        return False
+    return sorted(stored_events, key=_event_key) == sorted(events, key=_event_key)
+
+
+def _decimal(value) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
 def values_write(*, request, user, month_text: str, rows: list, today: dt.date | None = None) -> dict:
     today = today or timezone.localdate()
     month = parse_month(month_text)
@@ -103,7 +236,8 @@ def values_write(*, request, user, month_text: str, rows: list, today: dt.date |
             ),
         )
 
-    codes = {row.measure for row in rows}
+    # A NUL byte cannot be in a code (PostgreSQL refuses it in a query): such a row names no measure or section.
+    codes = {row.measure for row in rows if "\x00" not in row.measure}
     measures = {
         m.code: m
         for m in Measure.objects.visible_to(user)
@@ -112,7 +246,7 @@ def values_write(*, request, user, month_text: str, rows: list, today: dt.date |
         .prefetch_related("initiative__sections")
     }
     department_ids = {m.initiative.department_id for m in measures.values()}
-    section_codes = {row.section for row in rows if row.section}
+    section_codes = {row.section for row in rows if row.section and "\x00" not in row.section}
     sections = {
         (s.department_id, s.code): s
         for s in Section.objects.filter(department_id__in=department_ids, code__in=section_codes)
@@ -121,6 +255,13 @@ def values_write(*, request, user, month_text: str, rows: list, today: dt.date |
         (v.measure_id, v.section_id): v
         for v in Measurement.objects.filter(measure__in=list(measures.values()), month=month)
     }
+    stored_events = defaultdict(list)
+    event_measures = [m for m in measures.values() if m.unit == Unit.EVENTS]
+    if event_measures:
+        for event in RareEvent.objects.filter(
+            measure__in=event_measures, date__gte=month, date__lt=add_months(month, 1)
+        ).order_by("date", "pk"):
+            stored_events[(event.measure_id, event.section_id)].append((event.date, event.opportunities))
 
     errors, entries, seen = [], [], Counter()
     for index, row in enumerate(rows):
@@ -148,6 +289,10 @@ def values_write(*, request, user, month_text: str, rows: list, today: dt.date |
                     )
                 )
                 continue
+        unit_errors = _unit_errors(index, row, measure)
+        if unit_errors:
+            errors.extend(unit_errors)
+            continue
         cell = (measure.pk, getattr(section, "pk", None))
         seen[cell] += 1
         if seen[cell] > 1:
@@ -161,14 +306,13 @@ def values_write(*, request, user, month_text: str, rows: list, today: dt.date |
             )
             continue
         stored = current.get(cell)
+        fields = _entry_fields(row, measure)
         expected = row.version
         if expected is None and stored is not None:
-            same = (stored.numerator, stored.denominator, stored.comment) == (
-                row.numerator,
-                row.denominator,
-                (row.comment or "").strip(),
+            same = stored.entered_by_id == user.pk or _same_as_stored(
+                stored, fields, (row.comment or "").strip(), stored_events.get(cell, ()), month=month, today=today
             )
-            if same or stored.entered_by_id == user.pk:
+            if same:
                 expected = stored.version  # a re-run of the feed, or the feed's own last value
         entries.append(
             Entry(
@@ -176,10 +320,9 @@ def values_write(*, request, user, month_text: str, rows: list, today: dt.date |
                 measure=measure,
                 section=section,
                 month=month,
-                numerator=row.numerator,
-                denominator=row.denominator,
                 comment=row.comment or "",
                 expected_version=expected,
+                **fields,
             )
         )
     if errors:
@@ -284,11 +427,15 @@ def _not_saved(request, refused: NotSaved, entries: list[Entry], *, user, today,
                         by=user,
                         today=today,
                         locks=locks,
+                        mean=entry.mean,
+                        sd=entry.sd,
+                        events=entry.events,
+                        opportunities=entry.opportunities,
                     )
             except ValidationError as again:
                 english = error_dict(again)
             for field, messages in error_dict(exc).items():
-                field = field if field != "__all__" else "numerator"
+                field = {"__all__": "numerator", "opportunities": "events"}.get(field, field)
                 for n, message in enumerate(messages):
                     en = english.get(field, [])
                     errors.append(_row_error(key, field, message, en[n] if n < len(en) else message))

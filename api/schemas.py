@@ -61,6 +61,11 @@ class Measure(Schema):
     sections: list[int] = Field(description="Sections the measure is recorded in; empty: the whole department")
 
 
+class RareEvent(Schema):
+    date: dt.date
+    opportunities: int | None = Field(None, description="Opportunities since the previous event (e.g. operations)")
+
+
 class Value(Schema):
     id: int
     measure: int
@@ -72,6 +77,11 @@ class Value(Schema):
     numerator: int
     denominator: int | None
     comment: str
+    mean: float | None = Field(None, description="Mean measures: the mean of the `numerator` observations")
+    sd: float | None = Field(None, description="Mean measures: their standard deviation (SD)")
+    events: list[RareEvent] | None = Field(
+        None, description="Rare-event measures: the month's events, oldest first (`numerator` is their number)"
+    )
     version: int
     entered_by: str | None
     entered_at: dt.datetime
@@ -156,12 +166,29 @@ class Me(Schema):
 # --- writing --------------------------------------------------------------------------------------------------------
 
 
+class EventIn(Schema):
+    date: str = Field(description="YYYY-MM-DD, a day of the request's month", pattern=r"^\d{4}-\d{2}-\d{2}$")
+    opportunities: int | None = Field(
+        None, description="Opportunities since the previous event (e.g. operations); give it for every event or none"
+    )
+
+
 class WriteRow(Schema):
     measure: str = Field(description="The measure's code, e.g. ORT-UR-01", max_length=30)
     section: str | None = Field(None, description="The section's code; null or absent for a whole-department measure")
-    numerator: int | None = Field(description="Whole number ≥ 0; null with a null denominator deletes the value")
+    numerator: int | None = Field(
+        None,
+        description="Whole number ≥ 0 (mean measures: the number of observations); null with a null denominator "
+        "deletes the value. Required except on rare-event rows with `events` or `no_events`",
+    )
     denominator: int | None = None
     comment: str = Field("", max_length=500)
+    mean: float | None = Field(None, description="Mean measures only: the mean of the observations")
+    sd: float | None = Field(None, description="Mean measures only: the standard deviation (two or more observations)")
+    events: list[EventIn] | None = Field(
+        None, description="Rare-event measures only: the month's events; the value is their number"
+    )
+    no_events: bool = Field(False, description="Rare-event measures only: true confirms no events this month")
     version: int | None = Field(
         None,
         description="The version you read. Needed to change a value a person wrote; omit for values this integration "
