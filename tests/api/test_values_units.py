@@ -197,3 +197,17 @@ def test_a_persons_change_is_a_conflict_and_nothing_of_the_request_is_saved(
     assert [e["row"] for e in errors] == [0 if changed == "mean" else 1]
     assert errors[0]["current_version"] == 2
     assert _snapshot() == before
+
+
+def test_null_numerator_deletes_an_events_month_and_its_events(api_for, feed, unit_measures):
+    client = api_for(feed, "write")
+    client.post(URL, {"month": month_text(), "rows": _rows()})
+
+    response = client.post(
+        URL, {"month": month_text(), "rows": [{"measure": "HOME-E", "section": "b1", "numerator": None}]}
+    )
+
+    assert response.status_code == 200, response.content
+    assert response.json()["deleted"] == 1
+    assert not RareEvent.objects.exists()
+    assert list(Measurement.objects.values_list("measure__code", flat=True)) == ["HOME-M"]
