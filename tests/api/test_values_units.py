@@ -211,3 +211,15 @@ def test_null_numerator_deletes_an_events_month_and_its_events(api_for, feed, un
     assert response.json()["deleted"] == 1
     assert not RareEvent.objects.exists()
     assert list(Measurement.objects.values_list("measure__code", flat=True)) == ["HOME-M"]
+
+
+def test_an_unknown_query_parameter_is_a_bad_request(api_for, noegle, unit_measures):
+    client = api_for(noegle)
+
+    assert client.get(URL, {"measure": unit_measures["mean"].pk}).status_code == 200
+    response = client.get(URL, {"measuer": unit_measures["mean"].pk})
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert [e["field"] for e in response.json()["errors"]] == ["measuer"]
+    assert client.get("/api/v1/me", {"": "null"}).status_code == 400
