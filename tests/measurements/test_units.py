@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from measurements import charts, spc
 from measurements.checks import question_for
@@ -358,7 +359,9 @@ def test_grid_saves_means_and_shows_them(client, mean, sections, noegle, _today)
     ]
     page = client.get(reverse("measurements:entry", args=[mean.pk])).content.decode()
     assert f'name="m-{s2}"' in page and 'value="15,5"' in page
-    assert "Gennemsnit" in page and "Xbar" in page
+    # The entry page loads its chart from the dashboards' chart partial (it draws PDSA bands too).
+    chart = client.get(reverse("dashboards:measure_chart", args=[mean.pk]) + "?panel=entry").content.decode()
+    assert "Gennemsnit" in page and "Xbar" in chart
 
 
 def test_grid_refuses_bad_mean_and_saves_nothing(client, mean, sections, noegle, _today):
@@ -382,7 +385,8 @@ def test_grid_saves_events_and_no_events(client, events, sections, noegle, _toda
     assert RareEvent.objects.count() == 2
     page = client.get(reverse("measurements:entry", args=[events.pk])).content.decode()
     assert 'value="3, 20"' in page
-    assert "T-kontroldiagram" in page
+    chart = client.get(reverse("dashboards:measure_chart", args=[events.pk]) + "?panel=entry").content.decode()
+    assert "T-kontroldiagram" in chart
 
 
 def test_grid_refuses_bad_event_date_and_saves_nothing(client, events, sections, noegle, _today):
@@ -543,7 +547,11 @@ def test_grid_htmx_save_returns_the_row_with_the_event_chart(client, department_
     html = response.content.decode()
     assert response.status_code == 200
     assert 'value="2, 16"' in html and 'value="120, 80"' in html and "Gemt" in html
-    assert 'id="chart-panel"' in html and "T-kontroldiagram" in html
+    # The saved row comes with the chart panel, which loads the chart (a T chart over the events) anew.
+    assert 'id="chart-panel"' in html and "?panel=entry" in html
+    measure = department_events
+    chart = client.get(reverse("dashboards:measure_chart", args=[measure.pk]) + "?panel=entry").content.decode()
+    assert "T-kontroldiagram" in chart
     refused = client.post(
         f"/maalinger/{department_events.pk}/maaned/2026-11/",
         {"e-0": "2", "o-0": "1,5"},  # a comma separates numbers here: two numbers for one date
