@@ -40,9 +40,16 @@
       // The improvement board is read from across the room.
       layout.font = Object.assign({}, layout.font, { size: 18 });
       layout.legend = Object.assign({}, layout.legend, { font: { size: 18 } });
-      (layout.annotations || []).forEach(function (note) {
+      // Four charts share one screen: the tiltag labels above the plot would leave the values a sliver of the
+      // card. The tiltag markers stay (their text on hover) and the board lists its latest tiltag below the charts;
+      // the labels inside the plot (phases, PDSA periods) stay as they are.
+      layout.annotations = (layout.annotations || []).filter(function (note) {
+        return !(note.yref === "paper" && note.y === 1 && note.yanchor === "bottom");
+      });
+      layout.annotations.forEach(function (note) {
         note.font = Object.assign({}, note.font, { size: 18 });
       });
+      layout.margin = Object.assign({}, layout.margin, { t: 12 });
     }
     try {
       window.Plotly.newPlot(target, figure.data || [], layout, CONFIG);
