@@ -107,7 +107,9 @@ def test_report_sections_read_events_in_one_query(home, django_assert_max_num_qu
     _fill(home, months=6, means=2, events=3)
     initiatives = list(Initiative.objects.filter(department=home))
     as_of = add_months(last_complete_month(timezone.localdate()), 1) + dt.timedelta(days=1)
-    with django_assert_max_num_queries(12):
+    # 12 for the charts (events in one query for all three rare-event measures), 3 for the improvement section
+    # (driver diagrams, the quarter's PDSA cycles, progress scores), whatever the number of measures.
+    with django_assert_max_num_queries(15):
         sections = initiative_sections(initiatives, as_of=as_of)
     kinds = sorted(m.chart.kind for section in sections for m in section.measures)
     assert kinds == ["t", "t", "t", "xbar", "xbar"]
