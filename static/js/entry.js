@@ -40,8 +40,19 @@
     pending = { row: row.id, focus: active && active.id && row.contains(active) ? active.id : null };
   });
 
-  document.addEventListener("htmx:afterSettle", function () {
-    if (!pending) {
+  /* Whether a settled swap is the saved row (or holds it). Other swaps settle too — the chart panel that reloads
+   * after every save may settle while the next save is under way — and must leave the pending focus alone. */
+  function isRow(settled, rowId) {
+    if (!settled || !settled.nodeType) {
+      return true;
+    }
+    var selector = "#" + CSS.escape(rowId);
+    return settled.id === rowId || Boolean(settled.closest && settled.closest(selector)) ||
+      Boolean(settled.querySelector && settled.querySelector(selector));
+  }
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (!pending || !isRow(event.target, pending.row)) {
       return;
     }
     var wanted = pending;
