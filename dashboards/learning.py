@@ -19,8 +19,9 @@ from improvement.models import PdsaCycle, ProgressScore
 from initiatives.models import Action, Initiative
 from measurements import charts
 from measurements.models import Measure, Unit
-from measurements.periods import measure_months
-from measurements.series import monthly_totals
+from measurements.periods import measure_months, month_in_progress
+from measurements.phases import phases_for
+from measurements.series import events_by_measure, monthly_totals
 
 
 @dataclass
@@ -82,6 +83,9 @@ def _fill(participants: dict[int, Participant], shown: list[int], *, today: dt.d
     }
     totals = monthly_totals(Measure.objects.filter(initiative_id__in=shown)) if measures else {}
     bands = improvement.bands_by_initiative(shown)
+    # The same chart as on the department's own pages: its saved kind, its phases, its events, the foreløbig month.
+    phases = phases_for(measure.pk for measure in measures) if measures else {}
+    events = events_by_measure(measures)
     for measure in measures:
         measure.initiative = participants[measure.initiative_id].initiative  # loaded already
         months = measure_months(measure, today=today)
@@ -94,6 +98,9 @@ def _fill(participants: dict[int, Participant], shown: list[int], *, today: dt.d
                 values=totals.get(measure.pk, ()),
                 actions=actions.get(measure.initiative_id, ()),
                 bands=bands.get(measure.initiative_id, ()),
+                phases=phases[measure.pk],
+                provisional=month_in_progress(measure, today=today),
+                events=events.get(measure.pk),
             )
         )
     _same_scale([chart for p in participants.values() for chart in p.charts])

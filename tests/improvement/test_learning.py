@@ -178,3 +178,19 @@ def test_continuing_into_next_year_carries_diagram_open_cycles_and_score(
     assert ChangeIdea.objects.filter(driver__diagram__initiative=following).count() == 1
     assert following.progress_scores.get().score == theirs.progress_scores.get().score
     assert following.aim == theirs.aim
+
+
+def test_a_shared_chart_keeps_the_departments_own_phases(client_for, udenfor, leder, theirs, mine, measure):
+    """The learning page draws a department's chart as its own pages do: a split the team made shows here too."""
+    from measurements.periods import measure_months
+    from measurements.phases import phase_add
+
+    Initiative.objects.filter(pk=theirs.pk).update(shared_as_inspiration=True)
+    months = measure_months(measure, today=dt.date(2026, 7, 15))
+    phase_add(
+        measure=measure, kind="split", month=dt.date(2026, 3, 1), reason="DELT EFTER TILTAG", months=months, by=leder
+    )
+
+    html = _learning(client_for(udenfor), theirs).content.decode()
+
+    assert "DELT EFTER TILTAG" in html
