@@ -31,6 +31,7 @@ from initiatives.models import Action, Initiative
 from measurements.charts import chart_for_measure, signal_of
 from measurements.models import Measure
 from measurements.periods import measure_months
+from measurements.phases import phases_for
 from measurements.series import monthly_totals
 
 from . import selectors, services
@@ -333,6 +334,7 @@ def _cycle_chart(cycle: PdsaCycle, *, today: dt.date):
         months=months,
         values=monthly_totals(Measure.objects.filter(pk=measure.pk)).get(measure.pk, []),
         actions=list(Action.objects.filter(initiative_id=cycle.initiative_id).order_by("date", "id")),
+        phases=phases_for([measure.pk])[measure.pk],
         bands=[selectors.band_of(cycle)],
     )
 
@@ -426,12 +428,14 @@ def suggestion_for(initiative, *, today: dt.date) -> selectors.Suggestion:
     """What the data suggest for the initiative's progress score (its measures' chart signals and its cycles)."""
     measures = list(initiative.measures.all())
     totals = monthly_totals(Measure.objects.filter(initiative=initiative))
+    # The signals the team's own charts show: with the phases they set (a split after a tiltag changes the verdict).
+    phases = phases_for(measure.pk for measure in measures)
     signals = []
     for measure in measures:
         months = measure_months(measure, today=today)
         if not months or not totals.get(measure.pk):
             continue
-        chart = chart_for_measure(measure, months=months, values=totals[measure.pk])
+        chart = chart_for_measure(measure, months=months, values=totals[measure.pk], phases=phases[measure.pk])
         signals.append((measure.kind, signal_of(measure, chart.result)))
     return selectors.suggest_score(
         has_values=any(totals.values()), signals=signals, cycles=selectors.cycles_for([initiative.pk])
