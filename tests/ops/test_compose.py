@@ -37,10 +37,14 @@ def _command(service: dict, *, media: Path) -> list[str]:
     """The service's command as this machine runs it: the virtualenv's programs, loopback, a temporary folder."""
     command = []
     for part in service["command"]:
-        if part in ("python", "gunicorn", "celery"):
-            part = str(BIN / part) if part != "python" else sys.executable
-        part = part.replace("0.0.0.0:8000", f"127.0.0.1:{WEB_PORT}").replace("/tmp/", f"{media}/")
-        command.append(part)
+        if part in (
+            "python",
+            "gunicorn",
+            "celery",
+        ):  # the program itself: never rewritten (the checkout may be in /tmp)
+            command.append(str(BIN / part) if part != "python" else sys.executable)
+            continue
+        command.append(part.replace("0.0.0.0:8000", f"127.0.0.1:{WEB_PORT}").replace("/tmp/", f"{media}/"))
     return command
 
 
