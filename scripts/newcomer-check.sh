@@ -38,7 +38,8 @@ curl -fsS -b "$jar" "http://127.0.0.1:$PORT/" | grep -q "Ortopædkirurgisk Afdel
 period="$(DEBUG=true .venv/bin/python -c 'import datetime as d; t=d.date.today(); q=(t.month-1)//3; y=t.year-(q==0); print(f"{y}Q{q or 4}")')"
 DEBUG=true .venv/bin/python manage.py build_reports --kind quality-team --period "$period" --department ORT --rebuild \
   || fail "build_reports failed"
-pdf="$(find media/reports -name '*.pdf' | head -n 1)"
+# `make run` already built last quarter's reports (seed_demo --reports): read the one this check built.
+pdf="$(find media/reports -name "kvalitetsteam-ort-$period.pdf" -newer "$jar" | head -n 1)"
 [ -n "$pdf" ] || fail "no PDF was written"
 text="$(pdftotext "$pdf" -)"
 grep -q "Ortopædkirurgisk Afdeling" <<<"$text" || fail "the PDF does not name the department"
