@@ -19,6 +19,7 @@ from improvement.models import ProgressScore
 from improvement.selectors import bands_by_initiative, latest_scores
 from initiatives.models import Action, Initiative, StatusChange
 from measurements import charts
+from measurements.charts import format_value
 from measurements.models import Measure, RareEvent, Unit
 from measurements.periods import Completeness, completeness_for, measure_months, month_in_progress
 from measurements.phases import phases_for
@@ -27,11 +28,6 @@ from measurements.series import monthly_totals
 from . import chart_cache
 
 RECENT_ACTIONS = 8
-
-
-def format_value(measure, value: float | None) -> str:
-    """A value in the measure's display unit as Danish text (`measurements.charts.format_value`)."""
-    return charts.format_value(measure, value)
 
 
 @dataclass(frozen=True)
