@@ -84,7 +84,7 @@ def _fill(participants: dict[int, Participant], shown: list[int], *, today: dt.d
     totals = monthly_totals(Measure.objects.filter(initiative_id__in=shown)) if measures else {}
     bands = improvement.bands_by_initiative(shown)
     # The same chart as on the department's own pages: its saved kind, its phases, its events, the foreløbig month.
-    phases = phases_for(measure.pk for measure in measures) if measures else {}
+    phases = phases_for(measure.pk for measure in measures)
     events = events_by_measure(measures)
     for measure in measures:
         measure.initiative = participants[measure.initiative_id].initiative  # loaded already
