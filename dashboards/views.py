@@ -27,6 +27,7 @@ from measurements import dataquality
 from measurements.models import Measure
 
 from . import selectors as queries
+from .status_table import status_rows_html
 
 #: The board reloads its charts this often (seconds); data change monthly, so this is plenty.
 BOARD_REFRESH_SECONDS = 300
@@ -197,6 +198,7 @@ def hospital_status(request):
         "approval_quarter": quarter,
         "approval_quarter_label": dataquality.quarter_label(quarter),
         "rows": rows,
+        "rows_html": status_rows_html(rows, year=year, approval_quarter=quarter),
         "totals": status.totals(rows),
         "year": year,
         "years": queries.available_years(today),
