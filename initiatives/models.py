@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -92,8 +93,23 @@ class InitiativeQuerySet(DepartmentScopedQuerySet):
     def with_data_flags(self):
         """Annotate `has_data` (at least one monthly value recorded: followed with measurements, Mål 1) and
         `measure_count`. The one definition of "followed with measurements"."""
-        followed = Initiative.objects.filter(pk=OuterRef("pk"), measures__measurements__isnull=False)
-        return self.annotate(has_data=Exists(followed), measure_count=Count("measures", distinct=True))
+        # Correlated on the initiative's id through the measures' index, not a join and GROUP BY over every
+        # measure (13 ms → 2 ms for the hospital-wide status at region scale). The models come through the
+        # relations: measurements sits above this app.
+        measure_model = Initiative._meta.get_field("measures").related_model
+        value_model = measure_model._meta.get_field("measurements").related_model
+        followed = value_model.objects.filter(measure__initiative_id=OuterRef("pk"))
+        measures = (
+            measure_model.objects.filter(initiative_id=OuterRef("pk"))
+            .order_by()
+            .values("initiative_id")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(
+            has_data=Exists(followed),
+            measure_count=Coalesce(Subquery(measures, output_field=models.IntegerField()), 0),
+        )
 
 
 class Initiative(models.Model):
