@@ -276,7 +276,7 @@ class _MeasureLoader:
 
     def objects(self) -> dict[int, Measure]:
         if self._objects is None:
-            self._objects = Measure.objects.select_related("initiative").in_bulk(self.ids)
+            self._objects = Measure.objects.select_related("initiative").order_by().in_bulk(self.ids)
         return self._objects
 
 

@@ -129,9 +129,9 @@ def timeliness_by_department(department_ids, months: list[dt.date], *, today: dt
     """Department id → [MonthTimeliness per month], one query."""
     reports = {
         (r.department_id, r.month): r
-        for r in MonthReport.objects.filter(department_id__in=list(department_ids), month__in=months).select_related(
-            "reported_by"
-        )
+        for r in MonthReport.objects.filter(department_id__in=list(department_ids), month__in=months)
+        .select_related("reported_by")
+        .order_by()  # into a dict: the model's ordering would join departments to sort
     }
     return {pk: [timeliness(reports.get((pk, month)), month, today=today) for month in months] for pk in department_ids}
 

@@ -877,18 +877,24 @@ def _question_values(saved: list[tuple[Clean, Measurement]], *, by, now) -> None
     frozen = dict(
         ChartPhase.objects.active()
         .filter(measure_id__in=list(measures), kind=ChartPhase.Kind.FREEZE)
+        .order_by()
         .values_list("measure_id", "month")
     )
     baseline_from = min(
         [add_months(earliest, -checks.ROLLING_BASELINE_MONTHS)]
         + [checks.baseline_start(measures[pk], frozen_through=month) for pk, month in frozen.items()]
     )
-    rows = Measurement.objects.filter(measure_id__in=list(measures), month__gte=baseline_from).values_list(
-        "measure_id", "section_id", "month", "numerator", "denominator"
+    # No ORDER BY: the models' orderings would join six tables to sort what goes into a dict.
+    rows = (
+        Measurement.objects.filter(measure_id__in=list(measures), month__gte=baseline_from)
+        .order_by()
+        .values_list("measure_id", "section_id", "month", "numerator", "denominator")
     )
     for measure_id, section_id, month, numerator, denominator in rows:
         history[measure_id][(section_id, month)] = (numerator, denominator)
-    existing = {c.measurement_id: c for c in ValueCheck.objects.filter(measurement__in=[m for _c, m in saved])}
+    existing = {
+        c.measurement_id: c for c in ValueCheck.objects.filter(measurement__in=[m for _c, m in saved]).order_by()
+    }
     # One write per saved value (an upsert of its question, or a delete of the old one), whatever the data: the
     # entry save runs the same number of queries whether or not a value is questioned.
     unquestioned, upserts = [], []

@@ -276,7 +276,8 @@ def _rows(measure, months, *, slots, values, locks: Locks, today) -> list[Row]:
 
 
 def _values_by_slot(measure, *, month: dt.date | None = None) -> dict:
-    values = Measurement.objects.filter(measure=measure).select_related("entered_by", "question")
+    # No ORDER BY: the model's ordering joins initiatives, departments and recommendations to sort a dict's input.
+    values = Measurement.objects.filter(measure=measure).select_related("entered_by", "question").order_by()
     if month is not None:
         values = values.filter(month=month)
     return {(value.section_id, value.month): value for value in values}
