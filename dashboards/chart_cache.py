@@ -18,6 +18,7 @@ import dataclasses
 import hashlib
 
 from django.core.cache import cache
+from django.template.loader import render_to_string
 
 from measurements.models import Measure
 
@@ -80,3 +81,32 @@ def for_measure(chart, measure):
     unpickled for this request alone, so it is changed in place: a new instance would lose its serialised figure."""
     object.__setattr__(chart, "measure", measure)
     return chart
+
+
+def card_html(cards, *, heading: int) -> dict[int, str]:
+    """Measure id → the rendered card (`measure_chart.html#card`) of each of `cards`, remembered like the charts.
+
+    A card shows its chart (whose key covers the measure's fields, values, actions, PDSA periods, kind, months and
+    language) and the completeness beside it, which also depends on the initiative's sections: the card's key is
+    the chart's key, the completeness and the heading level. A card without a chart key is rendered every time."""
+    keys = {card.measure.pk: _card_key(card, heading=heading) for card in cards if card.chart_key is not None}
+    found = get_many(keys.values())
+    html, fresh = {}, {}
+    for card in cards:
+        key = keys.get(card.measure.pk)
+        if key in found:
+            html[card.measure.pk] = found[key]
+            continue
+        rendered = render_to_string("dashboards/measure_chart.html#card", {"card": card, "card_heading": heading})
+        html[card.measure.pk] = rendered
+        if key is not None:
+            fresh[key] = rendered
+    if fresh:
+        cache.set_many(fresh, TIMEOUT_SECONDS)
+    return html
+
+
+def _card_key(card, *, heading: int) -> str:
+    done = card.completeness
+    raw = repr((card.chart_key, done.expected, done.present, heading))
+    return "vk:card:" + hashlib.blake2b(raw.encode(), digest_size=20).hexdigest()

@@ -37,6 +37,8 @@ class MeasureCard:
     measure: Measure
     chart: charts.MeasureChart
     completeness: Completeness
+    #: The chart's key in `dashboards.chart_cache` (None: not cached), so the card's HTML can be remembered too.
+    chart_key: str | None = None
 
     @property
     def dom_id(self) -> str:
@@ -102,6 +104,7 @@ class InitiativeBlock:
     initiative: Initiative
     cards: list[MeasureCard] = field(default_factory=list)
     score: ProgressScore | None = None  # the team's latest progress score
+    cards_html: list[str] = field(default_factory=list)  # the cards rendered (the dashboard page sets them)
 
 
 @dataclass
@@ -193,7 +196,7 @@ def department_dashboard(department, *, year: int, today: dt.date, kind: str | N
             if key is not None:
                 fresh[key] = chart
         by_initiative[measure.initiative_id].cards.append(
-            MeasureCard(measure=measure, chart=chart, completeness=entry.completeness)
+            MeasureCard(measure=measure, chart=chart, completeness=entry.completeness, chart_key=key)
         )
     chart_cache.set_many(fresh)
     actions = sorted(
