@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from .data import MeasureSection
-from .render import merge_markers, shared_session, svg_data_uri
+from .render import drop_empty_groups, merge_markers, shared_session, svg_data_uri
 
 
 def export_charts(
@@ -19,9 +19,9 @@ def export_charts(
     progress(start, _("Starter diagrammotoren"))
     with shared_session() as session:
         progress(start + 1, _("Tegner %(total)d diagrammer") % {"total": len(drawable)})
-        # All at once, over the engine's tabs; markers merged so the PDF draws them fast (see merge_markers).
+        # All at once, over the engine's tabs; markers merged and empty layers dropped so the PDF draws them fast.
         for measure, svg in zip(drawable, session.svgs([m.chart.figure for m in drawable]), strict=True):
-            measure.svg_uri = svg_data_uri(merge_markers(svg))
+            measure.svg_uri = svg_data_uri(drop_empty_groups(merge_markers(svg)))
         wanted = [m for m in drawable if any(m is w for w in png_for)]
         if wanted:
             progress(start + (end - start) * 3 // 4, _("Tegner billeder til dias"))

@@ -269,6 +269,21 @@ def merge_markers(svg: str) -> str:
     return "".join(pieces)
 
 
+_EMPTY_GROUP = re.compile(r"<g\b[^>]*/>|<g\b[^>]*>\s*</g>")
+
+
+def drop_empty_groups(svg: str) -> str:
+    """The chart without its empty `<g>` elements (plotly writes a layer for every kind of thing a chart may have:
+    77 of a ten-year chart's 174 groups are empty). An empty group draws nothing, whatever its attributes, and
+    plotly's SVG refers to no group by id; WeasyPrint walks and styles every node, so this is a tenth less of its
+    time for the charts. Groups that become empty once their empty children are gone go too."""
+    while True:
+        smaller = _EMPTY_GROUP.sub("", svg)
+        if smaller == svg:
+            return svg
+        svg = smaller
+
+
 def svg_data_uri(svg: str) -> str:
     """An SVG as an `<img src>`: scripts in it never run, and WeasyPrint still draws it as vector graphics."""
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
