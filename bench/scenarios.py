@@ -396,18 +396,25 @@ def api_feed(rows: int = 1000) -> dict:
         .order_by("pk")
     )
     # A value a person wrote needs its version to be overwritten; one the feed wrote last does not (a re-run).
-    versions = {
-        (v.measure_id, v.section_id): v.version
-        for v in Measurement.objects.filter(month=month).exclude(entered_by=user).only("pk", "version")
-    }
+    stored = (
+        Measurement.objects.filter(month=month)
+        .order_by()
+        .only("pk", "measure_id", "section_id", "version", "numerator", "entered_by_id")
+    )
+    versions = {(v.measure_id, v.section_id): v.version for v in stored if v.entered_by_id != user.pk}
+    # Every run changes each value (7 ↔ 8), so a second benchmark on the same database writes 1,000 values again
+    # instead of finding them unchanged.
+    numerators = {(v.measure_id, v.section_id): v.numerator for v in stored}
     body_rows = []
     for measure in measures:
         if measure.initiative.year > month.year:
             continue
         for section in measure_slots(measure):
-            row = {"measure": measure.code, "section": section.code if section else None, "numerator": 7}
+            cell = (measure.pk, getattr(section, "pk", None))
+            numerator = 8 if numerators.get(cell) == 7 else 7
+            row = {"measure": measure.code, "section": section.code if section else None, "numerator": numerator}
             row["denominator"] = None if measure.unit == Unit.COUNT else 40
-            version = versions.get((measure.pk, getattr(section, "pk", None)))
+            version = versions.get(cell)
             if version is not None:
                 row["version"] = version
             body_rows.append(row)

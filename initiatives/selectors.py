@@ -94,6 +94,7 @@ def department_initiatives(department: Department, *, year: int) -> list[Initiat
         Initiative.objects.filter(department=department, year=year)
         .select_related("recommendation")
         .with_data_flags()
+        .with_measure_count()
         .order_by("recommendation__title")
     )
 
