@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from core.months import add_months, last_complete_month
 from dashboards import chart_cache
+from measurements import charts
 from measurements.models import Measurement
 from tests.factories import InitiativeFactory, MeasureFactory, MeasurementFactory
 
@@ -53,8 +54,10 @@ def _department_with_a_measure(home, months=14):
 
 
 def _latest_text(client, url):
+    """The newest value as the card object says it and as the page shows it (the card's HTML is remembered too)."""
     response = client.get(url)
     [card] = response.context["dashboard"].cards
+    assert f'<dd class="fact-number">{card.latest_text}</dd>' in response.content.decode()
     return card.latest_text
 
 
@@ -74,3 +77,39 @@ def test_dashboard_reuses_remembered_charts_and_shows_a_save_at_once(client_for,
     value.numerator = 6
     value.save()  # as any write does: the summary stamp moves on in the same transaction
     assert _latest_text(client, url) == "60,0 %"
+
+
+@pytest.mark.django_db
+def test_a_remembered_card_is_served_until_its_chart_or_completeness_changes(monkeypatch):
+    cache.clear()
+    rendered = []
+    real = chart_cache.render_to_string
+    monkeypatch.setattr(
+        chart_cache, "render_to_string", lambda *args, **kwargs: rendered.append(1) or real(*args, **kwargs)
+    )
+    measure = MeasureFactory(target=20)
+    chart = charts.chart_for_measure(measure, months=MONTHS, values=[(month, 3, 10) for month in MONTHS])
+    done = SimpleNamespace(expected=10, present=9)
+
+    def card(chart_key="vk:chart:a", completeness=done):
+        return SimpleNamespace(
+            measure=measure,
+            chart=chart,
+            completeness=completeness,
+            chart_key=chart_key,
+            dom_id="m",
+            chart_id="c",
+            latest_text="30,0 %",
+            target_text="20,0 %",
+            other_kinds=[],
+        )
+
+    first = chart_cache.card_html([card()], heading=4)
+    assert chart_cache.card_html([card()], heading=4) == first and len(rendered) == 1  # served, not rendered
+    chart_cache.card_html([card(chart_key="vk:chart:b")], heading=4)  # a save: a new stamp, a new chart key
+    chart_cache.card_html([card(completeness=SimpleNamespace(expected=10, present=10))], heading=4)
+    chart_cache.card_html([card()], heading=2)  # on its own page the heading is an h2
+    chart_cache.card_html([card(chart_key=None)], heading=4)  # no stamp yet (or in a transaction): never remembered
+    chart_cache.card_html([card(chart_key=None)], heading=4)
+    assert len(rendered) == 6
+    assert "9 af 10 månedstal" in first[measure.pk]

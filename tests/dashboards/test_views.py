@@ -258,6 +258,24 @@ def test_hospital_status_lists_every_department_with_totals_and_drill_down(clien
     assert totals.completeness.expected == 12 and totals.completeness.present == 12
 
 
+def test_hospital_status_rows_escape_names_and_write_numbers_as_the_pages_do(client_for, kdk, home):
+    """The rows are written in Python (dashboards/status_table.py): names escaped, completeness and counts as the
+    template language wrote them, the approval link for the quarter to approve."""
+    home.name = 'Øre & <næse> "hals"'
+    home.save()
+    _fill(home, months=12)
+    response = client_for(kdk).get(reverse("dashboards:hospital_status"))
+    text = response.content.decode()
+    dashboard = reverse("dashboards:department_dashboard", args=[home.pk])
+    name = "Øre &amp; &lt;næse&gt; &quot;hals&quot;"
+    assert f'<th scope="row"><a href="{dashboard}?year={_this_year()}">{name}</a></th>' in text
+    assert "<næse>" not in text
+    row = text[text.index(name) : text.index("</tr>", text.index(name))]
+    assert '<td class="num">100 % <small class="muted">(12/12)</small></td>' in row
+    approval = reverse("measurements:approval", args=[home.pk, response.context["approval_quarter"]])
+    assert f'<td class="approval"><a href="{approval}">' in row
+
+
 def test_hospital_status_filters_by_hospital_and_year_with_htmx_partial(client_for, direktion, home, away, hospital):
     _fill(home)
     client = client_for(direktion)
