@@ -10,6 +10,7 @@ import pickle
 import pytest
 import redis
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 from departments.access import Role
 from measurements.models import Measurement
@@ -27,6 +28,11 @@ FIRST_PORT = int(os.environ.get("SHARED_CACHE_PORT", "8127"))
 
 def _chart_keys(client: redis.Redis) -> list[bytes]:
     return sorted(client.scan_iter(match="*vk:chart:*"))
+
+
+def _card_keys(client: redis.Redis) -> list[bytes]:
+    """The measure cards' HTML, remembered beside the charts (dashboards.chart_cache.card_html)."""
+    return sorted(client.scan_iter(match="*vk:card:*"))
 
 
 def test_two_web_processes_share_remembered_charts_and_see_each_others_saves(transactional_db, home, tmp_path):
@@ -48,17 +54,22 @@ def test_two_web_processes_share_remembered_charts_and_see_each_others_saves(tra
         ):
             a = Browser(first).sign_in("leder_cache", "pw")
             b = Browser(second).sign_in("leder_cache", "pw")
-            wait_for(lambda: a.get(dashboard).status_code == 200 and _chart_keys(client), timeout=60, message="a chart")
-            [key] = _chart_keys(client)
+            wait_for(
+                lambda: a.get(dashboard).status_code == 200 and _chart_keys(client) and _card_keys(client),
+                timeout=60,
+                message="a chart and its card",
+            )
+            [key], [card_key] = _chart_keys(client), _card_keys(client)
 
-            # Mark the chart process A remembered; B can only show the mark by reading A's entry from Redis.
-            ttl = client.ttl(key)
-            chart = pickle.loads(client.get(key))
-            assert chart.sentence and chart.sentence in a.get(dashboard).text
-            object.__setattr__(chart, "sentence", MARK)
-            client.set(key, pickle.dumps(chart, pickle.HIGHEST_PROTOCOL), ex=max(ttl, 60))
+            # Mark the card process A remembered (its chart's sentence); B can only show the mark by reading A's
+            # entry from Redis.
+            ttl = client.ttl(card_key)
+            chart, card = pickle.loads(client.get(key)), pickle.loads(client.get(card_key))
+            assert chart.sentence and chart.sentence in card and chart.sentence in a.get(dashboard).text
+            marked = mark_safe(card.replace(chart.sentence, MARK))
+            client.set(card_key, pickle.dumps(marked, pickle.HIGHEST_PROTOCOL), ex=max(ttl, 60))
             assert MARK in b.get(dashboard).text
-            assert _chart_keys(client) == [key]  # B computed nothing of its own
+            assert _chart_keys(client) == [key] and _card_keys(client) == [card_key]  # B computed nothing of its own
 
             # A save through B (the key person's entry grid) changes the chart's key: A shows the new value and a
             # chart computed after the save, never the remembered one.
@@ -75,6 +86,7 @@ def test_two_web_processes_share_remembered_charts_and_see_each_others_saves(tra
             assert "77,0 %" in page  # the newest value, as the card shows it
             keys = _chart_keys(client)
             assert len(keys) == 2 and key in keys  # the old entry (never read again) and the one after the save
+            assert len(_card_keys(client)) == 2 and card_key in _card_keys(client)
             fresh = pickle.loads(client.get(next(k for k in keys if k != key)))
             assert fresh.latest.numerator == 77 and fresh.latest.denominator == 100
             assert MARK not in b.get(dashboard).text  # and B serves the new chart too

@@ -56,30 +56,6 @@ def test_empty_groups_go_and_groups_with_content_stay():
 
 
 @pytest.mark.skipif(not shutil.which("chromium"), reason="Chromium is not installed")
-def test_a_real_chart_without_its_empty_groups_draws_the_same_picture():
-    """Plotly's SVG of a chart, drawn by Chromium before and after: the same pixels, a third fewer groups."""
-    from playwright.sync_api import sync_playwright
-
-    figure = {
-        "data": [{"type": "scatter", "mode": "lines+markers", "x": list(range(24)), "y": [n % 5 for n in range(24)]}],
-        "layout": {"title": {"text": "Andel"}, "width": 600, "height": 300},
-    }
-    with render.ChartSession() as session:
-        [svg] = session.svgs([figure])
-    smaller = render.drop_empty_groups(svg)
-    assert smaller.count("<g") < svg.count("<g") * 0.8
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=shutil.which("chromium"))
-        page = browser.new_page(viewport={"width": 600, "height": 300})
-        shots = []
-        for picture in (svg, smaller):
-            page.set_content(f'<body style="margin:0">{picture}</body>')
-            shots.append(page.screenshot())
-        browser.close()
-    assert shots[0] == shots[1]
-
-
-@pytest.mark.skipif(not shutil.which("chromium"), reason="Chromium is not installed")
 def test_the_engine_draws_several_charts_at_once_in_order(settings):
     settings.VAELGKLOGT_CHART_TABS = 2
     figures = [
