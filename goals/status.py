@@ -440,16 +440,28 @@ SUMMARY_VERSION = 2
 def _summary_key(f: _Facts, *, month: dt.date, sections: dict[int, list[int]], language: str | None) -> str:
     """Everything a measure's status depends on besides its stored values (those bump the summary's stamp)."""
     slots = tuple(sections.get(f.initiative_id, ())) if f.per_section else ()
-    return _key_of(
-        (language, month, f.unit, f.rate_per, f.direction, f.start_month, f.end_month, f.target, f.chart_kind)
-        + (f.chart_revision, f.per_section, f.year, slots)
+    parts = (
+        language,
+        month,
+        f.unit,
+        f.rate_per,
+        f.direction,
+        f.start_month,
+        f.end_month,
+        f.target,
+        f.chart_kind,
+        f.chart_revision,
+        f.per_section,
+        f.year,
+        slots,
     )
+    return _key_of(parts)
 
 
 @functools.lru_cache(maxsize=65536)
 def _key_of(parts: tuple) -> str:
-    """The key of one combination of inputs (measures share most of them: 4,048 keys at national scale are a few
-    hundred distinct texts to hash)."""
+    """The key of one combination of inputs, hashed once per process: measures share them (the national benchmark's
+    4,048 counted measures have 1,206 distinct combinations, the region's 808 have 247)."""
     language, month, unit, rate_per, direction, start, end, target, kind, revision, per_section, year, slots = parts
     text = (
         f"{SUMMARY_VERSION}|{language}|{month}|{unit}|{rate_per}|{direction}|{start}|{end}|"
