@@ -15,12 +15,20 @@ as Redis, if configured, shares them between processes).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
+from pathlib import Path
 
+from django.conf import settings
 from django.core.cache import cache
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
+from django.templatetags.static import static
 
+from measurements import charts
 from measurements.models import Measure
+
+#: The templates a card is rendered from (their source is part of every card's key).
+CARD_TEMPLATES = ("dashboards/measure_chart.html", "measurements/_chart.html", "measurements/_icons.html")
 
 #: Bump when what a chart contains changes (a new trace, another sentence): old entries are then never read.
 VERSION = 4  # 3: with the data table behind each chart (issue 16); 4: written out, no figure dict
@@ -108,5 +116,23 @@ def card_html(cards, *, heading: int) -> dict[int, str]:
 
 def _card_key(card, *, heading: int) -> str:
     done = card.completeness
-    raw = repr((card.chart_key, done.expected, done.present, heading))
+    raw = repr((rendering_fingerprint(), card.chart_key, done.expected, done.present, heading))
     return "vk:card:" + hashlib.blake2b(raw.encode(), digest_size=20).hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def rendering_fingerprint() -> str:
+    """What a card's HTML depends on besides its own inputs, fixed while a process runs: the card's templates, the
+    icons' static URLs (their hashed names change with the icons) and the translation catalogues. After a deploy
+    that changes any of them, every card is rendered again instead of serving HTML from the shared cache that
+    points at icons no longer there."""
+    digest = hashlib.blake2b(digest_size=20)
+    for name in CARD_TEMPLATES:
+        digest.update(get_template(name).template.source.encode())
+    for icon in (*charts.Variation, *charts.Assurance):
+        if path := charts.icon_path(icon):
+            digest.update(static(path).encode())
+    for folder in settings.LOCALE_PATHS:
+        for catalogue in sorted(Path(folder).glob("*/LC_MESSAGES/*.mo")):
+            digest.update(catalogue.read_bytes())
+    return digest.hexdigest()

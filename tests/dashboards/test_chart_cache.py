@@ -113,3 +113,21 @@ def test_a_remembered_card_is_served_until_its_chart_or_completeness_changes(mon
     chart_cache.card_html([card(chart_key=None)], heading=4)
     assert len(rendered) == 6
     assert "9 af 10 månedstal" in first[measure.pk]
+
+
+@pytest.mark.django_db
+def test_a_deploy_that_changes_a_card_template_or_an_icon_renders_every_card_again(monkeypatch):
+    """The card cache is shared through Redis and outlives a deploy: its key holds the card's templates' source
+    and the icons' (hashed) static URLs, so old HTML pointing at icons no longer there is never served."""
+    chart_cache.rendering_fingerprint.cache_clear()
+    before = chart_cache.rendering_fingerprint()
+    chart_cache.rendering_fingerprint.cache_clear()
+    monkeypatch.setattr(chart_cache, "static", lambda path: f"/static/{path}?v=2")
+    assert chart_cache.rendering_fingerprint() != before
+    chart_cache.rendering_fingerprint.cache_clear()
+    monkeypatch.undo()
+    assert chart_cache.rendering_fingerprint() == before
+    chart_cache.rendering_fingerprint.cache_clear()
+    monkeypatch.setattr(chart_cache, "CARD_TEMPLATES", (*chart_cache.CARD_TEMPLATES, "dashboards/board.html"))
+    assert chart_cache.rendering_fingerprint() != before
+    chart_cache.rendering_fingerprint.cache_clear()
