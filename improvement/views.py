@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -92,7 +93,13 @@ def _diagram_response(request, initiative, *, error: dict | None = None):
         return render(
             request, "improvement/diagram.html", _diagram_context(request, initiative, error=error), status=422
         )
-    return redirect("improvement:diagram", pk=initiative.pk)
+    return _back_to_editing(initiative)
+
+
+def _back_to_editing(initiative):
+    """After a plain form post (no JavaScript yet, or none at all) the user returns to the diagram still editing:
+    the forms they were using exist only in that mode."""
+    return redirect(f"{reverse('improvement:diagram', args=[initiative.pk])}?edit=1")
 
 
 def _offset(request) -> int:
@@ -169,7 +176,7 @@ def _delete(request, *, obj, initiative, cycles, delete, what: str):
         messages.success(request, _("%(what)s er slettet.") % {"what": what})
         if request.htmx:
             return _diagram_response(request, initiative)
-        return redirect("improvement:diagram", pk=initiative.pk)
+        return _back_to_editing(initiative)
     return render(request, "improvement/delete.html", context)
 
 

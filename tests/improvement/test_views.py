@@ -31,6 +31,18 @@ def test_leder_builds_a_diagram_inline_with_htmx(client_for, leder, initiative):
     assert page.index("Kendskab til anbefalingen") < page.index("Undervisning") < page.index("Tavlemøde")
 
 
+def test_a_plain_form_post_returns_to_the_diagram_still_editing(client_for, leder, initiative):
+    """Enter pressed before htmx has taken over the form (or without JavaScript): the form posts as a page and the
+    user lands back in the diagram's editing mode, where the next field is."""
+    client = client_for(leder)
+    response = client.post(reverse("improvement:driver_add", args=[initiative.pk]), {"text": "Kendskab"})
+    diagram = reverse("improvement:diagram", args=[initiative.pk])
+    assert response.status_code == 302 and response.url == f"{diagram}?edit=1"
+    primary = Driver.objects.get(text="Kendskab")
+    page = client.get(response.url).content.decode()
+    assert f'id="add-child-{primary.pk}"' in page and 'id="add-primary"' in page
+
+
 def test_an_empty_driver_gets_a_danish_message_next_to_the_field_and_nothing_is_saved(client_for, leder, initiative):
     response = client_for(leder).post(reverse("improvement:driver_add", args=[initiative.pk]), {"text": " "}, **HTMX)
     assert response.status_code == 422
