@@ -29,6 +29,12 @@ def _focused_id(page):
     return page.evaluate("() => document.activeElement && document.activeElement.id")
 
 
+def _htmx_idle(page):
+    """Nothing htmx is requesting, swapping or settling: the next keystroke or click acts on the swapped-in row (the
+    chart panel reloads after every save too)."""
+    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
+
+
 def _focused_row(page):
     return page.evaluate("() => { const t = document.activeElement.closest('tbody'); return t && t.id; }")
 
@@ -52,6 +58,8 @@ def test_focus_returns_to_the_saved_row_after_enter_and_after_a_click(
     assert _focused_row(page) == f"month-{key}"
 
     # Mouse: a click on Gem; focus returns to that row's Gem button, not to the page top.
+    _htmx_idle(page)
+    page.wait_for_selector("#entry-chart[data-chart-drawn]")
     page.fill(f"#n-{key}-0", "31")
     with page.expect_response(lambda response: response.request.method == "POST"):
         page.locator(f"#month-{key} button.save").click()

@@ -22,6 +22,8 @@ def ort_catheter(demo_data):
 
 
 def _type_and_enter(page, selector, text):
+    # After the previous swap has settled, so htmx has taken over the swapped-in form (else Enter posts it as a page).
+    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
     page.focus(selector)
     page.keyboard.type(text)
     page.keyboard.press("Enter")
