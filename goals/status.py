@@ -439,35 +439,16 @@ SUMMARY_VERSION = 2
 
 def _summary_key(f: _Facts, *, month: dt.date, sections: dict[int, list[int]], language: str | None) -> str:
     """Everything a measure's status depends on besides its stored values (those bump the summary's stamp)."""
-    slots = tuple(sections.get(f.initiative_id, ())) if f.per_section else ()
-    parts = (
-        language,
-        month,
-        f.unit,
-        f.rate_per,
-        f.direction,
-        f.start_month,
-        f.end_month,
-        f.target,
-        f.chart_kind,
-        f.chart_revision,
-        f.per_section,
-        f.year,
-        slots,
-    )
-    return _key_of(parts)
+    slots = sections.get(f.initiative_id, ()) if f.per_section else ()
+    parts = (SUMMARY_VERSION, language, month, f.unit, f.rate_per, f.direction, f.start_month, f.end_month)
+    return _key_of((*parts, f.target, f.chart_kind, f.chart_revision, f.per_section, f.year, ",".join(map(str, slots))))
 
 
 @functools.lru_cache(maxsize=65536)
 def _key_of(parts: tuple) -> str:
     """The key of one combination of inputs, hashed once per process: measures share them (the national benchmark's
     4,048 counted measures have 1,206 distinct combinations, the region's 808 have 247)."""
-    language, month, unit, rate_per, direction, start, end, target, kind, revision, per_section, year, slots = parts
-    text = (
-        f"{SUMMARY_VERSION}|{language}|{month}|{unit}|{rate_per}|{direction}|{start}|{end}|"
-        f"{target}|{kind}|{revision}|{per_section}|{year}|{','.join(map(str, slots))}"
-    )
-    return hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
+    return hashlib.blake2b("|".join(map(str, parts)).encode(), digest_size=20).hexdigest()
 
 
 def _compute_statuses(missing: list[_Facts], *, today: dt.date) -> dict[int, dict]:
