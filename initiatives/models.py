@@ -86,6 +86,11 @@ class Recommendation(models.Model):
         return self.title
 
 
+def _measure_model():
+    """The Measure model, through the relation: measurements sits above this app and is not imported."""
+    return Initiative._meta.get_field("measures").related_model
+
+
 class InitiativeQuerySet(DepartmentScopedQuerySet):
     department_path = "department"
     shared_path = "shared_as_inspiration"
@@ -94,17 +99,15 @@ class InitiativeQuerySet(DepartmentScopedQuerySet):
         """Annotate `has_data`: at least one monthly value recorded (followed with measurements, Mål 1). The one
         definition of "followed with measurements"."""
         # Correlated on the initiative's id through the measures' index, not a join and GROUP BY over every
-        # measure (13 ms → 2 ms for the hospital-wide status at region scale). The models come through the
-        # relations: measurements sits above this app.
-        measure_model = Initiative._meta.get_field("measures").related_model
-        value_model = measure_model._meta.get_field("measurements").related_model
+        # measure (13 ms → 2 ms for the hospital-wide status at region scale).
+        value_model = _measure_model()._meta.get_field("measurements").related_model
         return self.annotate(has_data=Exists(value_model.objects.filter(measure__initiative_id=OuterRef("pk"))))
 
     def with_measure_count(self):
         """Annotate `measure_count`, the initiative's measures (the workspace shows it; the status needs not)."""
         measures = (
-            Initiative._meta.get_field("measures")
-            .related_model.objects.filter(initiative_id=OuterRef("pk"))
+            _measure_model()
+            .objects.filter(initiative_id=OuterRef("pk"))
             .order_by()
             .values("initiative_id")
             .annotate(n=Count("pk"))
