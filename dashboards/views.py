@@ -3,12 +3,15 @@
 from urllib.parse import urlsplit
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
+from core import generation
 from core.http import requested_year
 from departments.access import (
     access_for,
@@ -74,10 +77,25 @@ def department_dashboard_mine(request):
 @login_required
 @require_GET
 def department_dashboard(request, pk):
+    """A department's goals, team, initiatives and measure cards; the content is remembered under the data
+    generation (core.generation): computed once per change to the data, never stale."""
+    token = generation.current()  # before any data is read (the department too: its name is in the content)
     department = get_scoped_or_404(Department.objects.visible_to(request.user), pk=pk)
     today = timezone.localdate()
     year = requested_year(request)
     kind = "run" if request.GET.get("diagram") == "run" else None
+    may_manage_links = may_manage_board_links(request.user, department.pk)
+    content = generation.remembered(
+        "department_dashboard",
+        (department.pk, year, kind, today, may_manage_links),
+        lambda: _dashboard_content(department, year=year, today=today, kind=kind, may_manage_links=may_manage_links),
+        token=token,
+    )
+    context = {"department": department, "content_html": mark_safe(content)}  # safe: rendered from a template
+    return render(request, "dashboards/department_dashboard.html", context)
+
+
+def _dashboard_content(department, *, year: int, today, kind: str | None, may_manage_links: bool) -> str:
     dashboard = queries.department_dashboard(department, year=year, today=today, kind=kind)
     # Each card's HTML, remembered with its chart (dashboards.chart_cache): eight ten-year cards through the
     # template language were a third of the page's time.
@@ -90,10 +108,10 @@ def department_dashboard(request, pk):
         "year": year,
         "years": queries.available_years(today),
         "cross": cross_hospital_for(year),
-        "may_manage_links": may_manage_board_links(request.user, department.pk),
+        "may_manage_links": may_manage_links,
         **_sign_off(department.pk, year=year, today=today),
     }
-    return render(request, "dashboards/department_dashboard.html", context)
+    return render_to_string("dashboards/dashboard_content.html", context)
 
 
 def _sign_off(department_id: int, *, year: int, today) -> dict:
@@ -182,12 +200,42 @@ def _render_board(request, department, *, year: int, poll_url: str, extra: dict)
 @login_required
 @require_GET
 def hospital_status(request):
-    """Status for the hospitals: one row per department, the group's totals on top; for KDK and hospital management."""
+    """Status for the hospitals: one row per department, the group's totals on top; for KDK and hospital management.
+
+    The results are remembered under the data generation (core.generation): computed once per change to the data,
+    never stale."""
+    token = generation.current()  # before any data is read
     require(sees_hospital_group(request.user))
     today = timezone.localdate()
     year = requested_year(request)
     hospitals = list(Hospital.objects.order_by("name"))
     hospital = next((h for h in hospitals if str(h.pk) == request.GET.get("hospital", "")), None)
+    scope = _visible_scope(request.user)
+    results = generation.remembered(
+        "hospital_status",
+        (scope, year, today, hospital.pk if hospital else ""),
+        lambda: _status_results(request, year=year, today=today, hospital=hospital),
+        token=token,
+    )
+    if request.htmx:
+        return HttpResponse(results)
+    context = {
+        "results_html": mark_safe(results),  # safe: rendered from the template below
+        "year": year,
+        "years": queries.available_years(today),
+        "hospitals": hospitals,
+        "hospital": hospital,
+    }
+    return render(request, "dashboards/hospital_status.html", context)
+
+
+def _visible_scope(user) -> str:
+    """Which departments the user sees, as part of a remembered page's key."""
+    access = access_for(user)
+    return "all" if access.all_departments_visible else ",".join(map(str, sorted(access.visible)))
+
+
+def _status_results(request, *, year: int, today, hospital) -> str:
     rows = status.department_rows(status.visible_departments(request.user, hospital=hospital), year=year, today=today)
     ids = [row.department.pk for row in rows]
     timeliness = dataquality.timeliness_by_department(ids, dataquality.year_months_due(year, today=today), today=today)
@@ -207,10 +255,7 @@ def hospital_status(request):
         "rows_html": status_rows_html(rows, year=year, approval_quarter=quarter),
         "totals": status.totals(rows),
         "year": year,
-        "years": queries.available_years(today),
-        "hospitals": hospitals,
         "hospital": hospital,
         "cross": cross_hospital_for(year),
     }
-    template = "dashboards/hospital_status.html#results" if request.htmx else "dashboards/hospital_status.html"
-    return render(request, template, context)
+    return render_to_string("dashboards/status_results.html", context)

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from core import generation
 from core.months import add_months, last_complete_month
 from dashboards import chart_cache
 from measurements import charts
@@ -62,8 +63,10 @@ def _latest_text(client, url):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_dashboard_reuses_remembered_charts_and_shows_a_save_at_once(client_for, leder, home):
+def test_dashboard_reuses_remembered_charts_and_shows_a_save_at_once(client_for, leder, home, monkeypatch):
     cache.clear()
+    # The charts beneath the page: the page itself is not remembered here (tests/core/test_generation.py).
+    monkeypatch.setattr(generation, "current", lambda *args, **kwargs: None)
     measure, end = _department_with_a_measure(home)
     client = client_for(leder)
     url = reverse("dashboards:department_dashboard", args=[home.pk])
