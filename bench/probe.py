@@ -4,6 +4,7 @@
     python -m bench.probe pages                 # the load test's pages (paths, users) and queries per page
     python -m bench.probe status --runs 15      # server time of the hospital-wide status function (median ms)
     python -m bench.probe times                 # median in-process time of each page (test client), ms
+    python -m bench.probe times --computed      # the same with no remembered page (as right after a change)
     python -m bench.probe report-one            # one department's quality-team report, built here (seconds)
     python -m bench.probe report-batch          # every department's report through the broker (workers running)
     python -m bench.probe export                # the hospital-wide status export (xlsx) of every department
@@ -34,6 +35,9 @@ def main(argv=None) -> int:
     status.add_argument("--runs", type=int, default=15)
     times = sub.add_parser("times")
     times.add_argument("--runs", type=int, default=7)
+    times.add_argument(
+        "--computed", action="store_true", help="no remembered pages: each as right after a change (core.generation)"
+    )
     prepare = sub.add_parser("prepare")
     prepare.add_argument("--scale", choices=["demo", "region", "national"], required=True)
     prepare.add_argument("--reseed", action="store_true", help="seed the demo data again even if it is there")
@@ -108,6 +112,10 @@ def main(argv=None) -> int:
     elif args.command == "status-hospital":
         result = scenarios.hospital_status_filtered(runs=args.runs)
     elif args.command == "times":
+        if args.computed:
+            from core import generation
+
+            generation.current = lambda *args, **kwargs: None
         result = {"ms": scenarios.page_times(scenarios.pages(), runs=args.runs)}
     elif args.command == "profile-page":
         result = {"profile": scenarios.profile_page(args.page, top=args.top, sort=args.sort)}
