@@ -18,11 +18,15 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, TextField
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import get_language
@@ -340,7 +344,12 @@ def counted_measures(departments, *, year: int):
     )
 
 
-#: What a measure's status depends on besides its values, read without building Measure objects.
+#: The payload's figures the counts and totals read: taken out by PostgreSQL (``->>``), so the JSON of a row is
+#: decoded only when its measure's own status is shown (`StoredPayload`).
+_COUNTED = ("expected", "present", "signal", "variation", "assurance")
+
+#: What a measure's status depends on besides its values, read without building Measure objects; then the stored
+#: summary: its key, stamp, payload as text and the counted figures.
 _FACTS = (
     "pk",
     "initiative_id",
@@ -356,9 +365,39 @@ _FACTS = (
     "chart_revision",
     "per_section",
     "summary__key",
-    "summary__payload",
     "summary__stamp",
+    Cast("summary__payload", TextField()),
+    *(KeyTextTransform(name, "summary__payload") for name in _COUNTED),
 )
+
+
+class StoredPayload(Mapping):
+    """A stored status payload as read from the database: the counted figures at hand, the rest (sentence, missing
+    months, latest value) decoded from its JSON text on first use. The hospital-wide status reads only the counted
+    figures, of 4,048 measures at national scale: decoding every payload took a seventh of its CPU time."""
+
+    __slots__ = ("_counted", "_decoded", "_text")
+
+    def __init__(self, text: str, counted: dict):
+        self._text = text
+        self._counted = counted
+        self._decoded = None
+
+    def _all(self) -> dict:
+        if self._decoded is None:
+            self._decoded = json.loads(self._text)
+        return self._decoded
+
+    def __getitem__(self, key):
+        if key in self._counted:
+            return self._counted[key]
+        return self._all()[key]
+
+    def __iter__(self):
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
 
 
 @dataclass(frozen=True, slots=True)
@@ -377,8 +416,23 @@ class _Facts:
     chart_revision: int
     per_section: bool
     cached_key: str | None
-    cached_payload: dict | None
     stamp: int | None
+    cached_payload: StoredPayload | None
+
+    @classmethod
+    def from_row(cls, row: tuple) -> _Facts:
+        """One row of ``counted_measures(...).values_list(*_FACTS)``."""
+        *facts, text, expected, present, signal, variation, assurance = row
+        if text is None:
+            return cls(*facts, None)
+        counted = {
+            "expected": int(expected),
+            "present": int(present),
+            "signal": signal,
+            "variation": variation,
+            "assurance": assurance,
+        }
+        return cls(*facts, StoredPayload(text, counted))
 
     def measure(self) -> Measure:
         """An unsaved Measure with the fields the status computation reads (unit, period, baseline, direction)."""
@@ -406,7 +460,7 @@ def measure_summaries(departments, *, year: int, today: dt.date):
     queries when everything is cached, whatever the number of departments, measures and months.
     """
     counted = counted_measures(departments, year=year)
-    facts = [_Facts(*row) for row in counted.values_list(*_FACTS)]
+    facts = [_Facts.from_row(row) for row in counted.values_list(*_FACTS)]
     loader = _MeasureLoader([f.pk for f in facts])
     if not facts:
         return {}, loader, {}

@@ -268,3 +268,41 @@ def test_migration_records_existing_cross_hospital_parts():
         status.Initiative.objects.filter(pk__in=[part.pk, other_year.pk, local.pk]).values_list("pk", "cross_hospital")
     )
     assert flags == {part.pk: True, other_year.pk: False, local.pk: False}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_stored_summary_reads_back_as_the_status_it_was_computed_as():
+    """The second reading comes from the stored summaries (their counted figures taken out by the database, the rest
+    decoded on use): the same counts, totals and measure statuses as the computation that stored them."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    department = DepartmentFactory()
+    initiative = InitiativeFactory(department=department, year=today.year)
+    for numerators in (DOWN, STABLE, [30, 31, 29, 30]):
+        _measure_with(initiative, numerators)
+
+    def reading():
+        [row] = status.department_rows(Department.objects.all(), year=today.year, today=today)
+        measures = [
+            (
+                m.measure.pk,
+                m.signal,
+                m.sentence,
+                m.completeness,
+                m.latest_value,
+                m.latest_month,
+                m.variation,
+                m.assurance,
+                m.kind,
+            )
+            for m in row.measures
+        ]
+        return row, (row.completeness, row.signals, row.icons, measures)
+
+    computed_row, computed = reading()
+    stored_row, stored = reading()
+    assert all(isinstance(payload, dict) for _pk, payload in computed_row.summaries)
+    assert all(isinstance(payload, status.StoredPayload) for _pk, payload in stored_row.summaries)
+    assert stored == computed
+    assert stored_row.signals.measures == 3 and stored_row.completeness.expected > 0

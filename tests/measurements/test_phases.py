@@ -246,7 +246,7 @@ def _keys(measure, today):
         type(measure.initiative.department).objects.filter(pk=measure.initiative.department_id), year=2026
     ).values_list(*status._FACTS)
     summary_key = status._summary_key(
-        status._Facts(*facts.get(pk=measure.pk)), month=MONTHS[-1], sections={}, language="da"
+        status._Facts.from_row(facts.get(pk=measure.pk)), month=MONTHS[-1], sections={}, language="da"
     )
     return key, summary_key
 
@@ -279,7 +279,7 @@ def test_undo_changes_the_keys_too(filled, leder):
 def _payload(measure):
     departments = type(measure.initiative.department).objects.filter(pk=measure.initiative.department_id)
     facts = status.counted_measures(departments, year=2026).values_list(*status._FACTS).get(pk=measure.pk)
-    return status._compute_statuses([status._Facts(*facts)], today=dt.date(2026, 9, 15))[measure.pk]
+    return status._compute_statuses([status._Facts.from_row(facts)], today=dt.date(2026, 9, 15))[measure.pk]
 
 
 def test_status_judges_the_current_phase_after_a_split(filled, leder):
