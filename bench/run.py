@@ -385,6 +385,7 @@ class Bench:
                 database, "pages", "--clients", str(self.args.clients), "--status-runs", str(self.args.status_runs)
             )
             queries[scale] = probed["queries"]
+            detail.setdefault("queries_computed", {})[scale] = probed.get("queries_computed")
             plans[scale] = probed["pages"]
             results[f"status_ms_{scale}"] = probed["status_ms"]
             detail[f"status_samples_ms_{scale}"] = probed["status_samples_ms"]
@@ -455,6 +456,7 @@ class Bench:
         for scale, database in (("region", self.args.region_db), ("national", self.args.national_db)):
             probed = self.probe(database, "pages", "--clients", str(self.args.clients))
             queries[scale] = probed["queries"]
+            results.setdefault("queries_computed", {})[scale] = probed.get("queries_computed")
             log(f"{scale}: queries {queries[scale]} ({time.monotonic() - started:.0f} s in)")
         results["queries"] = queries
         results["status"] = self.probe(
@@ -505,6 +507,11 @@ def national_table(results: dict) -> str:
     same = all(region.get(n) == national_queries.get(n) for n in names)
     pages = [p["queries"] for p in results["status_hospital"].values()]
     same = same and pages[0] == pages[-1]
+    computed = results.get("queries_computed") or {}
+    if len(computed) == 2 and all(computed.values()):
+        first, second = computed.values()
+        lines.append("  computed afresh: " + ", ".join(f"{n} {first.get(n)}/{second.get(n)}" for n in sorted(first)))
+        same = same and first == second
     lines.append(f"  (region/national) same at both scales: {'ok' if same else 'MISSED'}")
     return "\n".join(lines)
 
@@ -563,9 +570,21 @@ def table(results: dict, detail: dict) -> str:
             + ", ".join(f"{n} {'/'.join(str(q.get(n)) for q in queries.values())}" for n in names)
             + f"  ({'/'.join(queries)})"
         )
+        computed = detail.get("queries_computed") or {}
+        if computed and all(computed.values()):
+            lines.append(
+                "  computed afresh: "
+                + ", ".join(
+                    f"{n} {'/'.join(str(c.get(n)) for c in computed.values())}"
+                    for n in sorted(next(iter(computed.values())))
+                )
+            )
         if len(queries) == 2:
             demo, region = queries.values()
             same = all(demo.get(n) == region.get(n) for n in names)
+            if computed and len(computed) == 2 and all(computed.values()):
+                first, second = computed.values()
+                same = same and first == second
             lines.append(f"  same at both scales: {'ok' if same else 'MISSED'}")
     js = results.get("js_gzip_bytes")
     if js is not None:

@@ -740,15 +740,17 @@ def measurement_record_many(
     today: dt.date | None = None,
     empty_deletes: bool = True,
     source: str = "",
+    locks: Locks | None = None,
 ) -> dict[Hashable, Recorded]:
     """All or nothing: check every entry, then write them in one transaction; any error or conflict writes none.
 
     Raises NotSaved (with every row's errors, or every conflict found) or PermissionDenied. `source` is kept in the
-    history (`SOURCE_API` for the Web API).
+    history (`SOURCE_API` for the Web API). `locks` (for `today`) lets the caller show the row afterwards with the
+    lock state the write was checked against, without reading it again.
     """
     today = today or timezone.localdate()
     entries = list(entries)
-    locks = Locks(today=today)
+    locks = locks if locks is not None and locks.today == today else Locks(today=today)
     locks.preload({entry.measure.initiative.department_id for entry in entries})
     cleaned, errors = [], {}
     for entry in entries:

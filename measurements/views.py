@@ -407,8 +407,9 @@ def save_row(request, pk, month):
     except ValidationError:
         return HttpResponseBadRequest()
     failure = None
+    locks = Locks(today=today)  # read once: checked by the write, then shown in the row
     try:
-        measurement_record_many(entries=entries, by=request.user, today=today)
+        measurement_record_many(entries=entries, by=request.user, today=today, locks=locks)
     except NotSaved as exc:
         failure = exc
 
@@ -427,7 +428,7 @@ def save_row(request, pk, month):
         return render(request, "measurements/entry.html", context, status=422)
 
     values = _values_by_slot(measure, month=month)
-    row = _rows(measure, [month], slots=slots, values=values, locks=Locks(today=today), today=today)[0]
+    row = _rows(measure, [month], slots=slots, values=values, locks=locks, today=today)[0]
     if failure is None:
         row.saved = True
     else:

@@ -1,6 +1,6 @@
-"""A shared cache (CACHE_URL, Redis) between web processes: a chart remembered by one gunicorn is served by another
-(a cross-process hit, not a fresh computation), and a value saved through one shows at once, with its new chart, on
-the other. Issue 17, point 4."""
+"""A shared cache (CACHE_URL, Redis) between web processes: a page and a chart remembered by one gunicorn are served
+by another (cross-process hits, not fresh computations), and a value saved through one shows at once, with its new
+chart, on the other. Issue 17, point 4."""
 
 from __future__ import annotations
 
@@ -35,6 +35,11 @@ def _card_keys(client: redis.Redis) -> list[bytes]:
     return sorted(client.scan_iter(match="*vk:card:*"))
 
 
+def _page_keys(client: redis.Redis) -> list[bytes]:
+    """Remembered pages (core.generation.remembered)."""
+    return sorted(client.scan_iter(match="*page:*"))
+
+
 def test_two_web_processes_share_remembered_charts_and_see_each_others_saves(transactional_db, home, tmp_path):
     require_postgres()
     _initiative, measure = report_data.measure_department(home)
@@ -55,24 +60,25 @@ def test_two_web_processes_share_remembered_charts_and_see_each_others_saves(tra
             a = Browser(first).sign_in("leder_cache", "pw")
             b = Browser(second).sign_in("leder_cache", "pw")
             wait_for(
-                lambda: a.get(dashboard).status_code == 200 and _chart_keys(client) and _card_keys(client),
+                lambda: a.get(dashboard).status_code == 200 and _page_keys(client),
                 timeout=60,
-                message="a chart and its card",
+                message="a remembered dashboard",
             )
-            [key], [card_key] = _chart_keys(client), _card_keys(client)
+            [page_key] = _page_keys(client)
 
-            # Mark the card process A remembered (its chart's sentence); B can only show the mark by reading A's
-            # entry from Redis.
-            ttl = client.ttl(card_key)
-            chart, card = pickle.loads(client.get(key)), pickle.loads(client.get(card_key))
-            assert chart.sentence and chart.sentence in card and chart.sentence in a.get(dashboard).text
-            marked = mark_safe(card.replace(chart.sentence, MARK))
-            client.set(card_key, pickle.dumps(marked, pickle.HIGHEST_PROTOCOL), ex=max(ttl, 60))
+            # 1. The page A remembered (core.generation) is served by B: mark it in Redis, and B shows the mark.
+            ttl = client.ttl(page_key)
+            remembered = pickle.loads(client.get(page_key))
+            assert home.name in remembered
+            heading = '<h2 id="initiatives-heading">'
+            assert heading in remembered
+            marked = remembered.replace(heading, heading + MARK)
+            client.set(page_key, pickle.dumps(marked, pickle.HIGHEST_PROTOCOL), ex=max(ttl, 60))
             assert MARK in b.get(dashboard).text
-            assert _chart_keys(client) == [key] and _card_keys(client) == [card_key]  # B computed nothing of its own
+            assert _page_keys(client) == [page_key]  # B computed no page of its own
 
-            # A save through B (the key person's entry grid) changes the chart's key: A shows the new value and a
-            # chart computed after the save, never the remembered one.
+            # 2. A save through B (the key person's entry grid) commits a new data generation: A computes the page
+            # again and shows the new value and a chart computed after the save, never the remembered page.
             saver = Browser(second).sign_in("noegle_cache", "pw")
             saved = saver.post(
                 reverse("measurements:save_row", args=[measure.pk, newest.month]),
@@ -84,11 +90,20 @@ def test_two_web_processes_share_remembered_charts_and_see_each_others_saves(tra
             page = a.get(dashboard).text
             assert MARK not in page
             assert "77,0 %" in page  # the newest value, as the card shows it
-            keys = _chart_keys(client)
-            assert len(keys) == 2 and key in keys  # the old entry (never read again) and the one after the save
-            assert len(_card_keys(client)) == 2 and card_key in _card_keys(client)
-            fresh = pickle.loads(client.get(next(k for k in keys if k != key)))
+            [key], [card_key] = _chart_keys(client), _card_keys(client)
+            fresh = pickle.loads(client.get(key))
             assert fresh.latest.numerator == 77 and fresh.latest.denominator == 100
-            assert MARK not in b.get(dashboard).text  # and B serves the new chart too
+            assert MARK not in b.get(dashboard).text  # and B serves the new page too
+
+            # 3. The chart and card beneath the page are shared too: with the pages gone (evicted), B computes the
+            # page from the card A remembered. Mark the card (its chart's sentence): B can only show the mark by
+            # reading A's entry from Redis.
+            card = pickle.loads(client.get(card_key))
+            assert fresh.sentence and fresh.sentence in card
+            client.delete(*_page_keys(client))
+            ttl = client.ttl(card_key)
+            client.set(card_key, pickle.dumps(mark_safe(card.replace(fresh.sentence, MARK)), 5), ex=max(ttl, 60))
+            assert MARK in b.get(dashboard).text
+            assert _chart_keys(client) == [key] and _card_keys(client) == [card_key]  # B computed nothing of its own
     finally:
         server.stop()
