@@ -5,13 +5,16 @@ The hospital status and a department's dashboard are read far more often than th
 a month). They are remembered under the token, so a page is computed once per change and then served as it was.
 The guarantee is the status's own: **never stale**. It holds because the database keeps the token itself:
 
-- Every table the pages can show carries a statement trigger (`vk_note_change`). Each writing statement sets a
-  transaction-local flag and leaves a marker row whose deferred trigger runs at commit; the last of them gives
-  `vk_data_generation` a new random token. Inserts, updates, deletes, `COPY` and `TRUNCATE` all count, the ORM's and
-  raw SQL alike; a rolled-back write never changes the token. The token's row is locked only after every other
-  deferred check of the transaction (the foreign keys'), just before the commit, so a writer holding it never waits
-  for another: no deadlock, and the entry save's conflict check is unchanged. Other transactions' markers are never
-  visible (each deletes its own before it commits), so "the last marker" is "no marker left".
+- Every table the pages can show carries a statement trigger (`vk_note_change`). The first writing statement of a
+  transaction sets a transaction-local flag and leaves a marker row (an unlogged table) whose deferred trigger runs
+  at commit; it queues a second marker behind every other deferred event, and that one gives one of the `SHARDS`
+  rows of `vk_data_generation` a new random token. The token is all rows' tokens, read in one statement.
+  Inserts, updates, deletes, `COPY` and `TRUNCATE` all count, the ORM's and raw SQL alike; a rolled-back write (or
+  savepoint) never changes the token. The new token is part of the writing transaction, so readers see it exactly
+  when they see its data. The token's row is locked only after every other deferred check of the transaction (the
+  foreign keys'), just before the commit, so a writer holding it never waits for another: no deadlock, and the
+  entry save's conflict check is unchanged. Concurrent commits wait for each other only when they pick the same
+  row.
 - A page reads the token **before** its data. Under READ COMMITTED each later statement sees every commit the token
   saw, so a page remembered under a token shows at least that token's data; any later commit makes a new token.
 - A request whose own transaction has written (the flag is set) is given no token: its own changes are not in the
@@ -51,41 +54,55 @@ UNWATCHED_TABLES = {
     "departments_auditevent": "the audit log, written when pages are read",
     "measurements_measuresummary": "derived from the watched tables and written when a page is computed",
     "vk_data_generation": "the token itself",
-    "vk_data_change": "the commit marker",
+    "vk_data_marker": "the commit markers",
 }
 
 TRIGGER = "vk_note_change"
 
-_SETUP = """
+#: The token is kept in this many rows; a commit changes one of them (its transaction id picks which), so
+#: concurrent commits rarely wait for each other, and a reader reads all of them in one statement.
+SHARDS = 16
+
+_SETUP = f"""
 CREATE TABLE IF NOT EXISTS vk_data_generation (
-    id smallint PRIMARY KEY CHECK (id = 1),
+    id smallint PRIMARY KEY CHECK (id >= 0 AND id < {SHARDS}),
     token text NOT NULL,
     changed_at timestamptz NOT NULL DEFAULT now()
 );
-INSERT INTO vk_data_generation (id, token) VALUES (1, md5(random()::text || clock_timestamp()::text))
+INSERT INTO vk_data_generation (id, token)
+    SELECT shard, md5(random()::text || clock_timestamp()::text) FROM generate_series(0, {SHARDS - 1}) AS shard
     ON CONFLICT (id) DO NOTHING;
-CREATE TABLE IF NOT EXISTS vk_data_change (id bigserial PRIMARY KEY);
+CREATE UNLOGGED TABLE IF NOT EXISTS vk_data_marker (
+    final boolean NOT NULL DEFAULT false,
+    tx xid8 NOT NULL DEFAULT pg_current_xact_id()
+);
+CREATE INDEX IF NOT EXISTS vk_data_marker_tx ON vk_data_marker (tx);
 CREATE OR REPLACE FUNCTION vk_note_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM set_config('vaelgklogt.changed', '1', true);
-    INSERT INTO vk_data_change DEFAULT VALUES;
+    IF coalesce(current_setting('vaelgklogt.changed', true), '') = '' THEN
+        PERFORM set_config('vaelgklogt.changed', '1', true);
+        INSERT INTO vk_data_marker DEFAULT VALUES;
+    END IF;
     RETURN NULL;
 END $$;
 CREATE OR REPLACE FUNCTION vk_new_generation() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    DELETE FROM vk_data_change WHERE id = NEW.id;
-    -- Only the transaction's last marker gives the new token: its event is the last one queued, so the token's row
-    -- is locked after every other deferred check (the foreign keys') and held only until the commit.
-    IF NOT EXISTS (SELECT 1 FROM vk_data_change) THEN
+    IF NOT NEW.final THEN
+        -- Queued behind every deferred event of the transaction (the foreign keys' checks), so the token's row
+        -- is locked last and held only until the commit.
+        INSERT INTO vk_data_marker (final) VALUES (true);
+    ELSE
+        DELETE FROM vk_data_marker WHERE tx = pg_current_xact_id();
         UPDATE vk_data_generation
-            SET token = md5(random()::text || clock_timestamp()::text), changed_at = now() WHERE id = 1;
+            SET token = md5(random()::text || clock_timestamp()::text), changed_at = now()
+            WHERE id = txid_current() % {SHARDS};
     END IF;
     RETURN NULL;
 END $$;
 """
 
 _COMMIT_TRIGGER = """
-CREATE CONSTRAINT TRIGGER vk_new_generation AFTER INSERT ON vk_data_change
+CREATE CONSTRAINT TRIGGER vk_new_generation AFTER INSERT ON vk_data_marker
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION vk_new_generation()
 """
 
@@ -136,13 +153,13 @@ def current(connection=default_connection) -> str | None:
         return None
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT token, coalesce(current_setting('vaelgklogt.changed', true), '') = '' "
-            "FROM vk_data_generation WHERE id = 1"
+            "SELECT (SELECT string_agg(token, '' ORDER BY id) FROM vk_data_generation), "
+            "coalesce(current_setting('vaelgklogt.changed', true), '') = ''"
         )
-        row = cursor.fetchone()
-    if row is None or not row[1]:
+        token, clean = cursor.fetchone()
+    if token is None or not clean:
         return None
-    return row[0]
+    return token
 
 
 #: Bump to forget every remembered page at once.
