@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -113,11 +114,8 @@ def main(argv=None) -> int:
     elif args.command == "status-hospital":
         result = scenarios.hospital_status_filtered(runs=args.runs)
     elif args.command == "times":
-        if args.computed:
-            from core import generation
-
-            generation.current = lambda *args, **kwargs: None
-        result = {"ms": scenarios.page_times(scenarios.pages(), runs=args.runs)}
+        with _computed_afresh() if args.computed else contextlib.nullcontext():
+            result = {"ms": scenarios.page_times(scenarios.pages(), runs=args.runs)}
     elif args.command == "profile-page":
         result = {"profile": scenarios.profile_page(args.page, top=args.top, sort=args.sort)}
     else:
@@ -140,14 +138,19 @@ def main(argv=None) -> int:
     return 0
 
 
-def _computed_query_counts(scenarios, page_list) -> dict:
-    """Queries of each remembered page when it is computed afresh (the first view after a change)."""
+def _computed_afresh():
+    """No page is remembered while this holds: each is computed as on the first view after a change."""
     from unittest import mock
 
     from core import generation
 
+    return mock.patch.object(generation, "current", lambda *args, **kwargs: None)
+
+
+def _computed_query_counts(scenarios, page_list) -> dict:
+    """Queries of each remembered page when it is computed afresh (the first view after a change)."""
     remembered = [page for page in page_list if page.name in {"dashboard", "status"}]
-    with mock.patch.object(generation, "current", lambda *args, **kwargs: None):
+    with _computed_afresh():
         return scenarios.query_counts(remembered)
 
 

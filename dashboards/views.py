@@ -210,10 +210,9 @@ def hospital_status(request):
     year = requested_year(request)
     hospitals = list(Hospital.objects.order_by("name"))
     hospital = next((h for h in hospitals if str(h.pk) == request.GET.get("hospital", "")), None)
-    scope = _visible_scope(request.user)
     results = generation.remembered(
         "hospital_status",
-        (scope, year, today, hospital.pk if hospital else ""),
+        (access_for(request.user).visibility_key, year, today, hospital.pk if hospital else ""),
         lambda: _status_results(request, year=year, today=today, hospital=hospital),
         token=token,
     )
@@ -227,12 +226,6 @@ def hospital_status(request):
         "hospital": hospital,
     }
     return render(request, "dashboards/hospital_status.html", context)
-
-
-def _visible_scope(user) -> str:
-    """Which departments the user sees, as part of a remembered page's key."""
-    access = access_for(user)
-    return "all" if access.all_departments_visible else ",".join(map(str, sorted(access.visible)))
 
 
 def _status_results(request, *, year: int, today, hospital) -> str:

@@ -49,6 +49,12 @@ class Access:
     def sees_hospital_group(self) -> bool:
         return self.all_departments_visible
 
+    @property
+    def visibility_key(self) -> str:
+        """Which departments the user sees, as text: part of the key of a page remembered for everyone who sees
+        the same (core.generation)."""
+        return "all" if self.all_departments_visible else ",".join(map(str, sorted(self.visible)))
+
 
 _NOBODY = Access(False, False, frozenset(), frozenset(), frozenset(), frozenset())
 
